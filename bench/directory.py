@@ -1,0 +1,194 @@
+"""Competence-landscape benchmark (issue 3): search, directory page, GeoJSON, import, throughput.
+
+    python bench/directory.py --organizations 100000 [--database-url postgres://…] [--runs 3]
+
+Generates the synthetic landscape (smartregion generate) into a throw-away database, then prints
+median and p95 latencies. Search is compared with a naive icontains scan over the same queries
+in the same run. Figures depend on the machine; quote them with the ratio, not alone.
+"""
+
+import argparse
+import gzip
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+WORDS = [
+    "Cybersicherheit", "KI", "Künstliche Intelligenz", "Schule", "Schulen", "Digitalisierung",
+    "digitalisierte", "Beratung", "Workshop", "Handwerk", "Smart Energy", "Breitband",
+    "Gelsenkirchen", "Recklinghausen", "Dortmund", "Münster", "Muenster", "Prozessmanagement",
+    "Digitaler Zwilling", "Predictive Maintenance", "E-Government", "Verwaltung", "Startups",
+    "Kreative", "Cloud", "Daten", "Netzwerk", "Förderung", "Testlabor", "Forschung",
+]  # fmt: skip
+PREFIXES = ["Cyb", "Digi", "Schu", "Bera", "Verw", "Krea", "Daten", "Smar", "Proz", "Gels"]
+
+
+def percentile(values, p):
+    values = sorted(values)
+    return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))]
+
+
+def summary(samples):
+    return f"median {statistics.median(samples):7.1f} ms  p95 {percentile(samples, 95):7.1f} ms"
+
+
+def queries(rng, n=200):
+    from smartregion.regions.models import Region
+
+    region = Region.objects.home()
+    ags = list(region.municipalities.values_list("ags", flat=True))
+    topics = list(region.topics.filter(parent__isnull=False).values_list("slug", flat=True))
+    out = []
+    for i in range(n):
+        kind = i % 5
+        if kind == 0:
+            out.append((rng.choice(WORDS), {}))
+        elif kind == 1:
+            out.append((rng.choice(PREFIXES), {}))
+        elif kind == 2:
+            out.append((f"{rng.choice(WORDS)} {rng.choice(WORDS)}", {}))
+        elif kind == 3:
+            out.append((rng.choice(WORDS), {"municipality": [rng.choice(ags)]}))
+        else:
+            out.append(("", {"topic": [rng.choice(topics)], "kind": ["company"],
+                             "municipality": [rng.choice(ags)]}))  # fmt: skip
+    return out
+
+
+def naive(query, filters):
+    """Baseline: what a first version would do — icontains over names and texts."""
+    from django.db.models import Q
+
+    from smartregion.organizations.models import Offer, Organization
+
+    orgs = Organization.objects.published()
+    offers = Offer.objects.public()
+    for word in query.split():
+        orgs = orgs.filter(Q(name__icontains=word) | Q(description__icontains=word))
+        offers = offers.filter(Q(title__icontains=word) | Q(description__icontains=word))
+    if "municipality" in filters:
+        orgs = orgs.filter(municipality__ags__in=filters["municipality"])
+        offers = offers.filter(organization__municipality__ags__in=filters["municipality"])
+    if "topic" in filters:
+        orgs = orgs.filter(topics__slug__in=filters["topic"])
+        offers = offers.filter(topics__slug__in=filters["topic"])
+    return orgs.count() + offers.count(), list(orgs.order_by("name")[:20])
+
+
+def timed(fn, *args):
+    start = time.perf_counter()
+    fn(*args)
+    return (time.perf_counter() - start) * 1000
+
+
+def bench_search(rng):
+    from smartregion.search.query import search
+
+    qs = queries(rng)
+    for q, f in qs[:10]:  # warm caches
+        search(q, filters=f, log=False)
+    ours = [timed(lambda q=q, f=f: search(q, filters=f, log=False)) for q, f in qs]
+    sample = qs[::4]  # the baseline is slow: a quarter of the queries
+    base = [timed(naive, q, f) for q, f in sample]
+    ours_same = [ours[i] for i in range(0, len(qs), 4)]
+    ratio = statistics.median(base) / statistics.median(ours_same)
+    print(f"search ({len(qs)} mixed queries): {summary(ours)}")
+    print(f"naive icontains ({len(sample)} of them): {summary(base)}; "
+          f"median ratio {ratio:.1f}x in favour of the index")  # fmt: skip
+
+
+def bench_pages(runs):
+    from django.db import connection
+    from django.test import Client
+
+    client = Client()
+    for path in ["/akteure/", "/akteure/?kind=company&seite=3", "/suche/?q=Digitalisierung",
+                 "/api/v1/map.geojson"]:  # fmt: skip
+        response = client.get(path)
+        if response.status_code != 200:
+            print(f"GET {path}: status {response.status_code}, skipped")
+            continue
+        queries_seen: list[str] = []
+
+        def count(run, sql, *args, log=queries_seen):
+            log.append(sql)
+            return run(sql, *args)
+
+        with connection.execute_wrapper(count):
+            response = client.get(path)
+        body = b"".join(response) if response.streaming else response.content
+        samples = [timed(client.get, path) for _ in range(runs)]
+        extra = ""
+        if "geojson" in path:
+            extra = f"  {len(body) / 1e6:.1f} MB, {len(gzip.compress(body)) / 1e6:.2f} MB gzip"
+        print(f"GET {path:40} {summary(samples)}  {len(queries_seen)} queries{extra}")
+
+
+def bench_import(data_dir):
+    script = ROOT / "bench" / "make_import_csv.py"
+    csv_path = Path(data_dir) / "import.csv"
+    subprocess.run([sys.executable, str(script), str(csv_path), "10000"], check=True)
+    start = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-m", "smartregion", "import", "organizations", str(csv_path)],
+        capture_output=True, text=True, env=os.environ.copy(), cwd=ROOT,
+    )  # fmt: skip
+    took = time.perf_counter() - start
+    status = "ok" if result.returncode == 0 else f"exit {result.returncode}: {result.stderr[-300:]}"
+    print(f"import 10,000-row CSV (CLI, incl. start-up): {took:.1f} s ({status})")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--organizations", type=int, default=100_000)
+    parser.add_argument("--database-url", default="")
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--skip-import", action="store_true")
+    args = parser.parse_args()
+    data_dir = tempfile.mkdtemp(prefix="smartregion-bench-")
+    os.environ.update(
+        SMARTREGION_DATA_DIR=data_dir,
+        DJANGO_SETTINGS_MODULE="smartregion.settings",
+        TASKS_BACKEND="django_tasks.backends.immediate.ImmediateBackend",
+    )
+    if args.database_url:
+        os.environ["DATABASE_URL"] = args.database_url
+    else:
+        os.environ.pop("DATABASE_URL", None)
+    run = [sys.executable, "-m", "smartregion"]
+    if args.database_url:
+        subprocess.run([*run, "flush", "--noinput"], check=False, cwd=ROOT)
+    for cmd in (["migrate", "-v0"], ["createcachetable"], ["collectstatic", "--noinput", "-v0"],
+                ["region", "load", "emscher-lippe"]):  # fmt: skip
+        subprocess.run([*run, *cmd], check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+    start = time.perf_counter()
+    subprocess.run(
+        [*run, "generate", "--organizations", str(args.organizations), "--seed", str(args.seed)],
+        check=True, cwd=ROOT,
+    )  # fmt: skip
+    print(f"generate + index: {time.perf_counter() - start:.0f} s")
+    import django
+    from django.test.utils import setup_test_environment
+
+    django.setup()
+    setup_test_environment()
+    from django.db import connection
+
+    print(f"database: {connection.vendor}, {args.organizations} organizations")
+    bench_search(random.Random(args.seed))
+    bench_pages(args.runs)
+    if not args.skip_import:
+        bench_import(data_dir)
+
+
+if __name__ == "__main__":
+    main()

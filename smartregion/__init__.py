@@ -1,0 +1,3 @@
+"""smartregion: the open platform of a regional digital ecosystem."""
+
+__version__ = "0.1.0"

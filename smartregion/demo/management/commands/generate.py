@@ -1,0 +1,51 @@
+import sys
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from smartregion.demo import synthetic
+from smartregion.search import index
+
+
+class Command(BaseCommand):
+    help = (
+        "Große synthetische Daten für Messungen erzeugen (als Demo markiert): "
+        "smartregion generate --organizations N --seed S"
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--organizations", type=int, required=True)
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--offers-per-organization", type=float, default=3.0)
+        parser.add_argument("--no-index", action="store_true", help="Suchindex nicht neu aufbauen")
+
+    def handle(self, *args, organizations, seed, offers_per_organization, no_index, **options):
+        if organizations < 1 or organizations > 1_000_000:
+            raise CommandError("--organizations muss zwischen 1 und 1.000.000 liegen.")
+        started = time.perf_counter()
+        try:
+            counts = synthetic.generate(
+                organizations=organizations,
+                seed=seed,
+                offers_per_organization=offers_per_organization,
+                progress=self._progress,
+            )
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        sys.stderr.write("\n")
+        self.stdout.write(
+            f"{counts['organizations']} Organisationen, {counts['offers']} Angebote, "
+            f"{counts['needs']} Bedarfe in {time.perf_counter() - started:.1f} s erzeugt."
+        )
+        if not no_index:
+            started = time.perf_counter()
+            written = index.rebuild(progress=self._progress)
+            sys.stderr.write("\n")
+            self.stdout.write(
+                f"Suchindex: {written} Dokumente in {time.perf_counter() - started:.1f} s."
+            )
+
+    def _progress(self, what: str, done: int, total: int) -> None:
+        if total and (done == total or done % 5000 == 0):
+            sys.stderr.write(f"\r{what}: {done}/{total} ({done * 100 // total} %)   ")
+            sys.stderr.flush()

@@ -1,0 +1,265 @@
+"""The one search function behind /suche/, the map, the lists and /api/v1/search.
+
+The SQL below is composed only from fixed fragments and Django's own compiled SQL; everything a
+user typed travels as a query parameter (hence the S608 exemptions).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Count, Q
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
+
+from . import index, text
+from .models import SearchDocument, SearchFacet, ZeroResultSearch
+
+MAX_PAGE_SIZE = 100
+
+
+@dataclass
+class Hit:
+    type: str
+    type_label: str
+    object_id: int
+    title: str
+    url: str
+    snippet: SafeString
+    score: float
+    municipality: str
+    lat: float | None
+    lon: float | None
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class SearchResult:
+    query: str
+    count: int
+    page: int
+    page_size: int
+    hits: list[Hit]
+    facets: dict[str, list[FacetValue]]
+    filters: dict[str, list[str]]
+    fuzzy: bool = False  # results from the typo-tolerant fallback, not the full-text index
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, -(-self.count // self.page_size))
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.num_pages
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+
+@dataclass
+class Facet:
+    name: str
+    label: Callable[[], str]
+    resolve: Callable[[list[str]], dict[str, str]]  # values -> display labels
+    order: int = 100
+
+
+_facets: dict[str, Facet] = {}
+
+
+def register_facet(name: str, *, label, resolve, order: int = 100) -> None:
+    _facets[name] = Facet(name, label, resolve, order)
+
+
+def facets() -> list[Facet]:
+    return sorted(_facets.values(), key=lambda f: f.order)
+
+
+def _type_labels(values: list[str]) -> dict[str, str]:
+    return {reg.type: str(reg.label()) for reg in index.registrations() if reg.type in values}
+
+
+register_facet("type", label=lambda: _("Art des Eintrags"), resolve=_type_labels, order=0)
+
+
+def clean_filters(raw: dict) -> dict[str, list[str]]:
+    """Keep only known facets and sane values (from a QueryDict or a dict of lists)."""
+    cleaned: dict[str, list[str]] = {}
+    for name in _facets:
+        values = raw.getlist(name) if hasattr(raw, "getlist") else raw.get(name, [])
+        if isinstance(values, str):
+            values = [values]
+        values = [str(v).strip()[:80] for v in values if str(v).strip()][:20]
+        if values:
+            cleaned[name] = sorted(set(values))
+    return cleaned
+
+
+# --- the two databases' full-text matching ---------------------------------------------------
+
+
+def _match_sql(stems: list[str]) -> tuple[str, list]:
+    if connection.vendor == "postgresql":
+        tsquery = " & ".join(f"'{s}':*" for s in stems)
+        return (
+            "SELECT d.id, ts_rank_cd(d.vector, q.query) AS rank "
+            "FROM search_searchdocument d, to_tsquery('simple', %s) AS q(query) "
+            "WHERE d.vector @@ q.query",
+            [tsquery],
+        )
+    match = " ".join(f'"{s}"*' for s in stems)
+    # bm25 is lower-is-better; negated so that both databases rank higher-is-better.
+    return (
+        "SELECT rowid AS id, -bm25(search_fts, 10.0, 1.0) AS rank "
+        "FROM search_fts WHERE search_fts MATCH %s",
+        [match],
+    )
+
+
+def _fuzzy_sql(query: str) -> tuple[str, list] | None:
+    """Typo tolerance on PostgreSQL (pg_trgm word similarity on titles); none on SQLite."""
+    if connection.vendor != "postgresql":
+        return None
+    q = query.lower()[:100]
+    return (
+        "SELECT d.id, word_similarity(%s, lower(d.title)) AS rank "
+        "FROM search_searchdocument d WHERE %s <%% lower(d.title)",
+        [q, q],
+    )
+
+
+def _base(filters: dict[str, list[str]]):
+    today = timezone.localdate()
+    qs = SearchDocument.objects.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+    for name, values in filters.items():
+        qs = qs.filter(
+            id__in=SearchFacet.objects.filter(name=name, value__in=values).values("document_id")
+        )
+    return qs
+
+
+def search(
+    query: str = "",
+    *,
+    filters: dict | None = None,
+    page: int = 1,
+    page_size: int = 20,
+    sort: str = "",
+    log: bool = True,
+) -> SearchResult:
+    filters = clean_filters(filters or {})
+    query = (query or "").strip()[:200]
+    page_size = max(1, min(int(page_size), MAX_PAGE_SIZE))
+    page = max(1, int(page))
+    stems = text.query_stems(query)
+    base = _base(filters)
+    fuzzy = False
+    ranked_ids: list[tuple[int, float]]
+    if stems:
+        ids_sql, ids_params = base.values("id").query.sql_with_params()
+        match_sql, match_params = _match_sql(stems)
+        matched = f"SELECT m.id, m.rank FROM ({match_sql}) m WHERE m.id IN ({ids_sql})"  # noqa: S608
+        params = [*match_params, *ids_params]
+        count = _scalar(f"SELECT COUNT(*) FROM ({matched}) c", params)  # noqa: S608
+        if count == 0 and (fuzzy_sql := _fuzzy_sql(query)):
+            match_sql, match_params = fuzzy_sql
+            matched = f"SELECT m.id, m.rank FROM ({match_sql}) m WHERE m.id IN ({ids_sql})"  # noqa: S608
+            params = [*match_params, *ids_params]
+            count = _scalar(f"SELECT COUNT(*) FROM ({matched}) c", params)  # noqa: S608
+            fuzzy = count > 0
+        ranked_ids = _rows(
+            f"{matched} ORDER BY m.rank DESC, m.id LIMIT %s OFFSET %s",
+            [*params, page_size, (page - 1) * page_size],
+        )
+        in_result = RawSQL(f"SELECT r.id FROM ({matched}) r", params)  # noqa: S608, S611
+    else:
+        count = base.count()
+        order = ["-updated_at", "-id"] if sort == "neu" else ["sort_title", "id"]
+        ranked_ids = [
+            (pk, 0.0)
+            for pk in base.order_by(*order).values_list("id", flat=True)[
+                (page - 1) * page_size : page * page_size
+            ]
+        ]
+        in_result = base.values("id")
+    documents = SearchDocument.objects.in_bulk([pk for pk, _ in ranked_ids])
+    labels = {reg.type: str(reg.label()) for reg in index.registrations()}
+    hits = [
+        Hit(
+            type=doc.type,
+            type_label=labels.get(doc.type, doc.type),
+            object_id=doc.object_id,
+            title=doc.title,
+            url=doc.url,
+            snippet=text.highlight(doc.text, stems),
+            score=round(float(score), 4),
+            municipality=doc.municipality,
+            lat=doc.lat,
+            lon=doc.lon,
+        )
+        for pk, score in ranked_ids
+        if (doc := documents.get(pk)) is not None
+    ]
+    result = SearchResult(
+        query=query,
+        count=count,
+        page=page,
+        page_size=page_size,
+        hits=hits,
+        facets=_facet_counts(in_result, filters),
+        filters=filters,
+        fuzzy=fuzzy,
+    )
+    if log and query and count == 0:
+        ZeroResultSearch.objects.create(query=query.lower(), filters=filters)
+    return result
+
+
+def _facet_counts(in_result, filters: dict[str, list[str]]) -> dict[str, list[FacetValue]]:
+    rows = (
+        SearchFacet.objects.filter(document_id__in=in_result)
+        .values("name", "value")
+        .annotate(n=Count("id"))
+    )
+    by_name: dict[str, dict[str, int]] = {}
+    for row in rows:
+        by_name.setdefault(row["name"], {})[row["value"]] = row["n"]
+    out: dict[str, list[FacetValue]] = {}
+    for facet in facets():
+        counts = by_name.get(facet.name, {})
+        selected = set(filters.get(facet.name, []))
+        values = sorted(set(counts) | selected)
+        if not values:
+            continue
+        labels = facet.resolve(values)
+        out[facet.name] = sorted(
+            (
+                FacetValue(v, labels.get(v, v), counts.get(v, 0), v in selected)
+                for v in values
+                if v in labels or v in selected
+            ),
+            key=lambda fv: (-fv.count, fv.label.lower()),
+        )
+    return out
+
+
+def _scalar(sql: str, params: list) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()[0]
+
+
+def _rows(sql: str, params: list) -> list[tuple[int, float]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(row[0], row[1]) for row in cursor.fetchall()]

@@ -1,0 +1,187 @@
+"""The one search function, on whichever database the suite runs (SQLite or PostgreSQL)."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+
+from smartregion.core import workflow
+from smartregion.search import index
+from smartregion.search.models import SearchDocument, ZeroResultSearch
+from smartregion.search.query import search
+from tests.factories import NeedFactory, OfferFactory, OrganizationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _published_org(**kwargs):
+    org = OrganizationFactory(status="published", **kwargs)
+    index.index(org)
+    return org
+
+
+def _offer(**kwargs):
+    offer = OfferFactory(**kwargs)
+    index.index(offer.organization)
+    return offer
+
+
+def titles(result):
+    return [hit.title for hit in result.hits]
+
+
+def test_stemming_finds_plural_and_inflected_forms(region):
+    _published_org(name="Schulungen für Schulen", short_description="Wir digitalisierte Abläufe")
+    assert titles(search("Schule")) == ["Schulungen für Schulen"]
+    assert titles(search("Digitalisierung")) == ["Schulungen für Schulen"]
+
+
+@pytest.mark.parametrize("query", ["Münster", "Muenster", "Munster", "MÜNSTER", "münst"])
+def test_umlauts_work_both_ways(region, query):
+    _published_org(name="Digitalagentur Münster")
+    _published_org(name="Digitalagentur Muenster-Hiltrup")
+    assert len(search(query).hits) == 2
+
+
+def test_prefixes_match_as_you_type(region):
+    _published_org(name="Cybersicherheit Emscher GmbH")
+    for prefix in ("Cy", "Cyber", "Cybersich"):
+        assert titles(search(prefix)) == ["Cybersicherheit Emscher GmbH"], prefix
+
+
+def test_all_words_must_match(region):
+    _published_org(name="KI für das Handwerk")
+    _published_org(name="KI in der Verwaltung")
+    assert titles(search("KI Handwerk")) == ["KI für das Handwerk"]
+
+
+def test_title_ranks_above_body(region):
+    _published_org(name="Robotik Nord", short_description="Auch Drohnen und mehr")
+    _published_org(name="Drohnenwerk", short_description="Luftbilder")
+    assert titles(search("Drohnen"))[0] == "Drohnenwerk"
+
+
+def test_snippet_highlights_matches_and_escapes(region):
+    _published_org(name="Beispiel", short_description="Wir bauen <b>sichere</b> Netze für Schulen.")
+    hit = search("Schulen").hits[0]
+    assert "<mark>Schulen</mark>" in hit.snippet
+    assert "&lt;b&gt;" in hit.snippet
+
+
+def test_only_published_content_is_found(region, user, coordinator):
+    draft = OrganizationFactory(created_by=user, name="Verborgene Firma")
+    index.index(draft)
+    assert search("Verborgene").count == 0
+    workflow.submit(obj=draft, by=user)
+    assert search("Verborgene").count == 0
+    workflow.approve(obj=draft, by=coordinator)
+    assert search("Verborgene").count == 1  # indexed by the workflow, same transaction
+    workflow.archive(obj=draft, by=coordinator)
+    assert search("Verborgene").count == 0
+
+
+def test_archiving_an_organization_removes_its_offers(region, coordinator):
+    offer = _offer(title="Cloud-Beratung")
+    assert search("Cloud").count == 2 or search("Cloud").count == 1
+    workflow.archive(obj=offer.organization, by=coordinator)
+    assert search("Cloud").count == 0
+
+
+def test_expired_needs_and_ended_offers_drop_out(region):
+    yesterday = dt.date.today() - dt.timedelta(days=1)
+    need = NeedFactory(title="Suche Datenschutzberatung", expires_on=yesterday)
+    offer = OfferFactory(title="Datenschutzseminar", ends_on=yesterday)
+    index.index(need)
+    index.index(offer)
+    assert search("Datenschutz").count == 0
+    need.expires_on = dt.date.today() + dt.timedelta(days=3)
+    need.save()
+    index.index(need)
+    assert titles(search("Datenschutz")) == ["Suche Datenschutzberatung"]
+
+
+def test_facets_count_and_filter(region):
+    gelsenkirchen = region.municipalities.get(name="Gelsenkirchen")
+    waltrop = region.municipalities.get(name="Waltrop")
+    _published_org(name="Alpha Digital", municipality=gelsenkirchen, kind="company")
+    _published_org(name="Beta Digital", municipality=waltrop, kind="university")
+    _offer(title="Digital-Sprechstunde", kind="consulting", cost="free")
+    result = search("Digital")
+    types = {f.value: f.count for f in result.facets["type"]}
+    assert types["organization"] >= 2 and types["offer"] == 1
+    municipalities = {f.label: f.count for f in result.facets["municipality"]}
+    assert municipalities["Gelsenkirchen"] == 1
+    assert municipalities["Kreis Recklinghausen"] == 1  # Waltrop counts for its Kreis too
+    filtered = search("Digital", filters={"municipality": ["05562"]})
+    assert titles(filtered) == ["Beta Digital"]
+    filtered = search("Digital", filters={"kind": ["university"]})
+    assert titles(filtered) == ["Beta Digital"]
+    assert titles(search("", filters={"cost": ["free"]})) == ["Digital-Sprechstunde"]
+    assert search("", filters={"type": ["offer"]}).count == 1
+
+
+def test_topic_names_find_organizations(region):
+    from smartregion.regions.models import Topic
+
+    org = OrganizationFactory(status="published", name="Firma Z")
+    org.topics.add(Topic.objects.get(slug="predictive-maintenance"))
+    index.index(org)
+    assert titles(search("Predictive Maintenance")) == ["Firma Z"]
+    assert search("", filters={"topic": ["predictive-maintenance"]}).count == 1
+
+
+def test_zero_result_searches_are_logged_without_personal_data(region):
+    search("Quantencomputer", filters={"kind": ["company"]})
+    entry = ZeroResultSearch.objects.get()
+    assert entry.query == "quantencomputer"
+    assert entry.filters == {"kind": ["company"]}
+    assert {f.name for f in ZeroResultSearch._meta.fields} == {
+        "id", "query", "filters", "created_at",
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "query",
+    ['"', "*", "AND OR NOT", "NEAR(", "a:b", "'; DROP TABLE x; --", "(((", "\x00", "ü" * 500,
+     "schul:* & !x", "%", "_"],
+)  # fmt: skip
+def test_hostile_queries_never_crash(region, query):
+    _published_org(name="Irgendwas")
+    result = search(query)
+    assert result.count >= 0
+
+
+def test_unknown_filters_and_pages_are_ignored(region):
+    _published_org(name="Seite")
+    result = search("Seite", filters={"evil": ["x"], "kind": ["<script>"]}, page=99)
+    assert result.filters == {"kind": ["<script>"]}
+    assert result.hits == []
+
+
+def test_pagination(region):
+    for n in range(25):
+        _published_org(name=f"Netzwerkpartner {n:02d}")
+    first = search("Netzwerkpartner", page_size=10)
+    third = search("Netzwerkpartner", page_size=10, page=3)
+    assert first.count == 25 and first.num_pages == 3
+    assert len(first.hits) == 10 and len(third.hits) == 5
+    assert not set(titles(first)) & set(titles(third))
+
+
+def test_rebuild_recreates_the_index(region):
+    _published_org(name="Neuaufbau GmbH")
+    _offer(title="Neuaufbau-Angebot")
+    SearchDocument.objects.all().delete()
+    assert search("Neuaufbau").count == 0
+    written = index.rebuild()
+    assert written >= 3
+    assert search("Neuaufbau").count >= 2
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="pg_trgm typo tolerance is PostgreSQL-only"
+)
+def test_typos_are_forgiven_on_postgresql(region):
+    _published_org(name="Cybersicherheit Emscher GmbH")
+    result = search("Cybersicherhiet")
+    assert result.fuzzy and titles(result) == ["Cybersicherheit Emscher GmbH"]
