@@ -65,7 +65,10 @@ def _free_port() -> int:
 
 
 def _env(tmp_path, **extra):
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for Playwright in this process; a deployed
+    # server never has it, and `check --deploy` rightly fails on it.
+    dropped = {"DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
     env.update(SMARTREGION_DATA_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="smartregion.settings")
     env.update(extra)
     return env
