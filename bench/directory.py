@@ -111,7 +111,8 @@ def bench_pages(runs):
 
     client = Client()
     for path in ["/akteure/", "/akteure/?kind=company&seite=3", "/suche/?q=Digitalisierung",
-                 "/api/v1/map.geojson"]:  # fmt: skip
+                 "/api/v1/map.geojson?type=organization", "/api/v1/map.geojson", "/karte/",
+                 "/atlas/"]:  # fmt: skip
         response = client.get(path)
         if response.status_code != 200:
             print(f"GET {path}: status {response.status_code}, skipped")
@@ -126,10 +127,75 @@ def bench_pages(runs):
             response = client.get(path)
         body = b"".join(response) if response.streaming else response.content
         samples = [timed(client.get, path) for _ in range(runs)]
-        extra = ""
+        cold = _uncached(client, path)
+        extra = f"  uncached {cold:.0f} ms" if cold is not None else ""
         if "geojson" in path:
-            extra = f"  {len(body) / 1e6:.1f} MB, {len(gzip.compress(body)) / 1e6:.2f} MB gzip"
+            extra += f"  {len(body) / 1e6:.1f} MB, {len(gzip.compress(body)) / 1e6:.2f} MB gzip"
         print(f"GET {path:40} {summary(samples)}  {len(queries_seen)} queries{extra}")
+
+
+def _uncached(client, path, runs=3):
+    """Median time of the page with the shared cache emptied first (the first visitor's wait)."""
+    from django.core.cache import cache
+
+    samples = []
+    for _ in range(runs):
+        cache.clear()
+        samples.append(timed(client.get, path))
+    return statistics.median(samples)
+
+
+def bench_throughput(seconds=15, clients=8, path="/akteure/"):
+    """Requests per second of `smartregion serve --workers 2` on the directory page.
+
+    Several client threads keep the two gunicorn workers busy over real HTTP; the figure
+    includes the client's own overhead on the same machine, so it is a lower bound.
+    """
+    import http.client
+    import socket
+    import threading
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "smartregion", "serve", "--port", str(port), "--workers", "2"],
+        cwd=ROOT, env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        for _ in range(120):
+            try:
+                http.client.HTTPConnection("127.0.0.1", port, timeout=2).request("GET", "/healthz")
+                break
+            except OSError:
+                time.sleep(0.5)
+        done, counts, errors = time.perf_counter() + seconds, [], []
+
+        def hammer():
+            conn, n = http.client.HTTPConnection("127.0.0.1", port, timeout=30), 0
+            while time.perf_counter() < done:
+                conn.request("GET", path)
+                response = conn.getresponse()
+                response.read()
+                if response.status != 200:
+                    errors.append(response.status)
+                n += 1
+            counts.append(n)
+
+        for _ in range(3):  # warm up both workers
+            http.client.HTTPConnection("127.0.0.1", port, timeout=30).request("GET", path)
+        start = time.perf_counter()
+        threads = [threading.Thread(target=hammer) for _ in range(clients)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        took = time.perf_counter() - start
+        print(f"GET {path} with 2 gunicorn workers, {clients} clients, {took:.0f} s: "
+              f"{sum(counts) / took:.1f} requests/s, {len(errors)} errors")  # fmt: skip
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 def bench_import(data_dir):
@@ -153,8 +219,13 @@ def main():
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--skip-import", action="store_true")
+    parser.add_argument(
+        "--data-dir", help="keep the generated data here; an existing one is reused as it is"
+    )
     args = parser.parse_args()
-    data_dir = tempfile.mkdtemp(prefix="smartregion-bench-")
+    data_dir = args.data_dir or tempfile.mkdtemp(prefix="smartregion-bench-")
+    reuse = bool(args.data_dir) and (Path(data_dir) / "generated.txt").exists()
+    Path(data_dir).mkdir(parents=True, exist_ok=True)
     os.environ.update(
         SMARTREGION_DATA_DIR=data_dir,
         DJANGO_SETTINGS_MODULE="smartregion.settings",
@@ -165,6 +236,25 @@ def main():
     else:
         os.environ.pop("DATABASE_URL", None)
     run = [sys.executable, "-m", "smartregion"]
+    if not reuse:
+        _generate(run, args)
+        (Path(data_dir) / "generated.txt").write_text(str(args.organizations))
+    import django
+    from django.test.utils import setup_test_environment
+
+    django.setup()
+    setup_test_environment()
+    from django.db import connection
+
+    print(f"database: {connection.vendor}, {args.organizations} organizations")
+    bench_search(random.Random(args.seed))
+    bench_pages(args.runs)
+    bench_throughput()
+    if not args.skip_import:
+        bench_import(data_dir)
+
+
+def _generate(run, args):
     if args.database_url:
         subprocess.run([*run, "flush", "--noinput"], check=False, cwd=ROOT)
     for cmd in (["migrate", "-v0"], ["createcachetable"], ["collectstatic", "--noinput", "-v0"],
@@ -176,18 +266,6 @@ def main():
         check=True, cwd=ROOT,
     )  # fmt: skip
     print(f"generate + index: {time.perf_counter() - start:.0f} s")
-    import django
-    from django.test.utils import setup_test_environment
-
-    django.setup()
-    setup_test_environment()
-    from django.db import connection
-
-    print(f"database: {connection.vendor}, {args.organizations} organizations")
-    bench_search(random.Random(args.seed))
-    bench_pages(args.runs)
-    if not args.skip_import:
-        bench_import(data_dir)
 
 
 if __name__ == "__main__":
