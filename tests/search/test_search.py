@@ -120,6 +120,22 @@ def test_facets_count_and_filter(region):
     assert search("", filters={"type": ["offer"]}).count == 1
 
 
+def test_facet_counts_of_large_results_are_cached_and_small_ones_live(region, monkeypatch):
+    from smartregion.search import query
+
+    _published_org(name="Alpha Digital", kind="company")
+    monkeypatch.setattr(query, "FACET_CACHE_THRESHOLD", 0)  # every result counts as large
+    kinds = lambda result: {f.value: f.count for f in result.facets["kind"]}  # noqa: E731
+    assert kinds(search("Digital")) == {"company": 1}
+    _published_org(name="Beta Digital", kind="company")
+    cached = search("Digital")
+    assert cached.count == 2  # the hits are live ...
+    assert kinds(cached) == {"company": 1}  # ... the counts of a large result may lag
+    assert kinds(search("Digital", filters={"kind": ["company"]})) == {"company": 2}
+    monkeypatch.setattr(query, "FACET_CACHE_THRESHOLD", 5_000)
+    assert kinds(search("Digital")) == {"company": 2}
+
+
 def test_topic_names_find_organizations(region):
     from smartregion.regions.models import Topic
 
