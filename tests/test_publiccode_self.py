@@ -88,3 +88,11 @@ def test_available_languages_are_really_available(publiccode):
         if language != settings.LANGUAGE_CODE:
             catalogue = ROOT / "smartregion" / "locale" / language / "LC_MESSAGES" / "django.po"
             assert catalogue.is_file(), f"{language} listed, but {catalogue} is missing"
+
+
+def test_own_validator_finds_nothing_to_fix():
+    """The platform's own publiccode.yml validator (the one users' uploads go through)."""
+    from smartregion.projects.publiccode import parse_file
+
+    result = parse_file(ROOT / "publiccode.yml")
+    assert result.verdict == "valid", [(i.key, i.message) for i in result.errors + result.warnings]
