@@ -29,6 +29,12 @@ class SearchDocument(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["type", "object_id"], name="one_document_per_object")
         ]
+        # The lists (/akteure/, /angebote/ …) filter by type: counting them needs the expiry
+        # date beside the type, a page in title order the title (index-only, no sort).
+        indexes = [
+            models.Index(fields=["type", "valid_until"], name="search_doc_type_valid"),
+            models.Index(fields=["type", "sort_title", "id"], name="search_doc_type_title"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.type}:{self.object_id} {self.title}"

@@ -151,6 +151,9 @@ def _base(filters: dict[str, list[str]]):
     today = timezone.localdate()
     qs = SearchDocument.objects.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
     for name, values in filters.items():
+        if name == "type":  # the document's own indexed column; the facet row only counts
+            qs = qs.filter(type__in=values)
+            continue
         qs = qs.filter(
             id__in=SearchFacet.objects.filter(name=name, value__in=values).values("document_id")
         )

@@ -40,11 +40,17 @@ class Command(BaseCommand):
             os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
         ]
         worker = [sys.executable, "-m", "smartregion", "db_worker", "--queue-name", "default"]
+        # Only the database queue needs this worker; with the immediate backend tasks run in
+        # the web process, and other backends (Redis/RQ) bring their own workers.
+        backend = settings.TASKS["default"]["BACKEND"]
+        if not no_worker and backend != "django_tasks_db.DatabaseBackend":
+            self.stdout.write(f"Kein Task-Worker: TASKS_BACKEND ist {backend}.")
+            no_worker = True
         children = [subprocess.Popen(web)]  # noqa: S603 - fixed argument lists
         if not no_worker:
             children.append(subprocess.Popen(worker))  # noqa: S603
         self.stdout.write(
-            f"smartregion läuft auf {settings.SITE_URL} (gunicorn, {workers} Prozesse"
+            f"smartregion läuft auf http://{host}:{port}/ (gunicorn, {workers} Prozesse"
             f"{', 1 Task-Worker' if not no_worker else ''}). Beenden mit Strg+C."
         )
 
