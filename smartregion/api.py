@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 
 from smartregion.maps.api import router as maps_router
 from smartregion.organizations.api import router as organizations_router
+from smartregion.projects.api import router as projects_router
 from smartregion.regions.api import router as regions_router
 from smartregion.search.api import router as search_router
 
@@ -17,3 +18,4 @@ api.add_router("/", regions_router)
 api.add_router("/", organizations_router)
 api.add_router("/", search_router)
 api.add_router("/", maps_router)
+api.add_router("/", projects_router)

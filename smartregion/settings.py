@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "smartregion.search",
     "smartregion.atlas",
     "smartregion.maps",
+    "smartregion.projects",
     "smartregion.demo",
     "django.contrib.admin",
     "django.contrib.auth",

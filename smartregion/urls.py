@@ -40,6 +40,7 @@ urlpatterns = [
     path("akteure/", include("smartregion.organizations.urls")),
     path("angebote/", include("smartregion.organizations.urls_offers")),
     path("bedarfe/", include("smartregion.organizations.urls_needs")),
+    path("projekte/", include("smartregion.projects.urls")),
     path("suche/", include("smartregion.search.urls")),
     path("karte/", include("smartregion.maps.urls")),
     path("atlas/", include("smartregion.atlas.urls")),

@@ -63,3 +63,53 @@ class NeedFactory(factory.django.DjangoModelFactory):
     description = "Wir suchen Unterstützung."
     expires_on = factory.LazyFunction(lambda: dt.date.today() + dt.timedelta(days=30))
     status = "published"
+
+
+# --- projects -----------------------------------------------------------------------------------
+
+from smartregion.projects.models import (  # noqa: E402 - kept apart from the directory's factories
+    FundingProgramme,
+    Project,
+    ProjectPartner,
+    TransferProfile,
+)
+
+
+class FundingProgrammeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FundingProgramme
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"programm-{n}")
+    name = factory.Sequence(lambda n: f"Förderprogramm {n}")
+    funder = "Land Nordrhein-Westfalen"
+
+
+class ProjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Project
+
+    title = factory.Sequence(lambda n: f"Projekt {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.title))
+    summary = "Ein Projekt, das Verwaltungsleistungen digitalisiert."
+    lead_organization = factory.SubFactory(OrganizationFactory, status="published")
+    phase = Project.Phase.RUNNING
+    created_by = factory.SubFactory(UserFactory)
+    status = "published"
+
+
+class ProjectPartnerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProjectPartner
+
+    project = factory.SubFactory(ProjectFactory)
+    organization = factory.SubFactory(OrganizationFactory, status="published")
+    role = ProjectPartner.Role.PARTNER
+
+
+class TransferProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TransferProfile
+
+    project = factory.SubFactory(ProjectFactory)
+    maturity = TransferProfile.Maturity.PILOT

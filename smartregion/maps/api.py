@@ -22,7 +22,7 @@ class MapFilters(Schema):
     """The filters of /suche/; the view reads them from the query string like /suche/ does."""
 
     q: str = Field("", description="full-text query (German stemming, prefixes)")
-    type: list[str] = _values("organization or offer")
+    type: list[str] = _values("organization, offer or project")
     kind: list[str] = _values("kind of organization: " + ", ".join(Organization.Kind.values))
     municipality: list[str] = _values("AGS of the place; a Kreis includes its towns")
     topic: list[str] = _values("topic slug (see /api/v1/topics)")

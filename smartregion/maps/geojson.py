@@ -1,4 +1,5 @@
-"""What the map shows: the published organizations and offers that match the /suche/ filters.
+"""What the map shows: the published organizations, offers and projects that match the /suche/
+filters.
 
 Matching reuses the search module's own filtering and full-text SQL (search.query), so the map,
 its list alternative and /suche/ always agree on what a query finds. Unlike search(), which
@@ -23,13 +24,15 @@ from django.db.models.expressions import RawSQL
 from django.utils.translation import get_language
 
 from smartregion.organizations.models import Offer, Organization
+from smartregion.projects.models import Project
 from smartregion.search import query as search_query
 from smartregion.search import text
 from smartregion.search.models import SearchDocument, SearchFacet
 
 # Needs have no place of their own; they show on their organization's profile.
-MAP_TYPES = ("organization", "offer")
-KIND_FACETS = ("kind", "offer_kind")  # each document has exactly one of them
+# Projects sit at the centre of one of their municipalities (see projects/search.py).
+MAP_TYPES = ("organization", "offer", "project")
+KIND_FACETS = ("kind", "offer_kind", "phase")  # each document has exactly one of them
 CACHE_SECONDS = 300
 
 
@@ -78,9 +81,10 @@ def with_kind(documents: QuerySet) -> QuerySet:
 
 
 def kind_labels() -> dict[tuple[str, str], str]:
-    """(type, kind value) -> label in the active language. The two enums share values."""
+    """(type, kind value) -> label in the active language. The enums share values."""
     labels = {("organization", k.value): str(k.label) for k in Organization.Kind}
     labels.update({("offer", k.value): str(k.label) for k in Offer.Kind})
+    labels.update({("project", k.value): str(k.label) for k in Project.Phase})
     return labels
 
 

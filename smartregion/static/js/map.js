@@ -6,7 +6,11 @@
 (() => {
   "use strict";
 
-  const SHAPES = { organization: "sr-marker--organization", offer: "sr-marker--offer" };
+  const SHAPES = {
+    organization: "sr-marker--organization",
+    offer: "sr-marker--offer",
+    project: "sr-marker--project",
+  };
 
   // A div icon with an accessible name (Leaflet makes marker icons focusable buttons).
   const LabelledIcon = () => L.DivIcon.extend({
@@ -64,7 +68,11 @@
     const links = ["map-list-link", "map-search-link"]
       .map((id) => document.getElementById(id))
       .filter(Boolean);
-    const labels = { organization: d.labelOrganization, offer: d.labelOffer };
+    const labels = {
+      organization: d.labelOrganization,
+      offer: d.labelOffer,
+      project: d.labelProject,
+    };
     const Icon = LabelledIcon();
 
     // markercluster needs a maxZoom, which otherwise only a tile layer would set.

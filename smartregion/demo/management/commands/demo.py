@@ -18,6 +18,7 @@ from smartregion.accounts.models import User
 from smartregion.core import audit
 from smartregion.core.workflow import Status
 from smartregion.demo.content import ORGANIZATIONS
+from smartregion.demo.projects import load_projects
 from smartregion.organizations.models import Need, Offer, Organization, OrganizationRole
 from smartregion.organizations.services import locate, organization_propose, unique_slug
 from smartregion.regions import loader
@@ -47,6 +48,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Region „{result.region.name}“: {result.summary()}")
         passwords = self._accounts()
         self._organizations()
+        load_projects(User.objects.get(email=ACCOUNTS[0][0]), write=self.stdout.write)
         self._print_logins(passwords)
 
     def _logins_path(self):

@@ -1,0 +1,315 @@
+"""Projects in the API: the catalogue with its filters and one project with its partners and
+transfer profile (adoptions and answered questions join when those features exist).
+
+Reads are public and go through the search index, like /projekte/: only published projects.
+Nothing personal leaves here: the contact point's email only when it was marked public.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings
+from django.shortcuts import get_object_or_404
+from ninja import Field, Query, Router, Schema
+
+from smartregion.search import query as search_query
+
+from .models import Project, TransferProfile
+
+router = Router(tags=["projects"])
+
+TRUE_VALUES = {"ja", "true", "1", "yes", "on"}
+FALSE_VALUES = {"nein", "false", "0", "no", "off"}
+
+
+def _values(description: str):
+    return Field(default_factory=list, description=description)
+
+
+class ProjectFilters(Schema):
+    q: str = Field("", max_length=200, description="full-text query (German stemming, prefixes)")
+    status: list[str] = _values("project phase: " + ", ".join(Project.Phase.values))
+    topic: list[str] = _values("topic slug (see /api/v1/topics)")
+    programme: list[str] = _values("funding programme slug")
+    model_region: list[str] = _values("model region slug (see /api/v1/regions)")
+    municipality: list[str] = _values("AGS of an involved municipality; a Kreis includes its towns")
+    ozg: list[str] = _values("OZG-ID of an implemented OZG service (e.g. 10519)")
+    ozg_subject: list[str] = _values("id of an OZG subject (Themenfeld)")
+    ozg_situation: list[str] = _values("id of an OZG life situation (Lebenslage)")
+    maturity: list[str] = _values("maturity: " + ", ".join(TransferProfile.Maturity.values))
+    open_source: str | None = Field(None, description="`true` or `false`")
+    page: int = Field(1, ge=1, le=10_000)
+    page_size: int = Field(20, ge=1, le=search_query.MAX_PAGE_SIZE)
+
+    def facet_filters(self) -> dict[str, list[str]]:
+        filters = {
+            "phase": self.status,
+            "topic": self.topic,
+            "programme": self.programme,
+            "model_region": self.model_region,
+            "municipality": self.municipality,
+            "ozg_service": self.ozg,
+            "ozg_subject": self.ozg_subject,
+            "ozg_situation": self.ozg_situation,
+            "maturity": self.maturity,
+        }
+        flag = (self.open_source or "").strip().lower()
+        if flag in TRUE_VALUES:
+            filters["open_source"] = ["ja"]
+        elif flag in FALSE_VALUES:
+            filters["open_source"] = ["nein"]
+        return {name: values for name, values in filters.items() if values}
+
+
+class Ref(Schema):
+    slug: str
+    name: str
+
+
+class OrganizationRef(Schema):
+    slug: str
+    name: str
+    url: str
+
+
+class MunicipalityRef(Schema):
+    ags: str
+    name: str
+
+
+class OzgServiceOut(Schema):
+    key: str = Field(description="OZG-ID")
+    name: str
+    situation: str = Field(description="OZG life situation (Lebenslage)")
+    subject: str = Field(description="OZG subject (Themenfeld)")
+
+
+class ProjectItem(Schema):
+    slug: str
+    title: str
+    acronym: str
+    summary: str
+    status: str = Field(description="phase: " + ", ".join(Project.Phase.values))
+    topics: list[str] = Field(description="topic slugs")
+    programme: Ref | None
+    model_region: Ref | None
+    municipalities: list[MunicipalityRef]
+    lead_organization: OrganizationRef
+    ozg_services: list[str] = Field(description="OZG-IDs")
+    maturity: str | None = Field(description="from the transfer profile; null without one")
+    open_source: bool
+    is_demo: bool = Field(description="demo content, not a real entry")
+    url: str = Field(description="the public project page")
+
+
+class ProjectPage(Schema):
+    count: int = Field(description="all matches; `results` holds one page of them")
+    results: list[ProjectItem]
+
+
+class PartnerOut(Schema):
+    organization: OrganizationRef
+    role: str
+    role_description: str
+
+
+class ResultOut(Schema):
+    kind: str = Field(description="link, document or repository")
+    title: str
+    url: str
+    description: str
+
+
+class PresentationOut(Schema):
+    event_title: str
+    event_date: dt.date | None
+    event_url: str
+
+
+class ContactPointOut(Schema):
+    name: str
+    email: str | None = Field(description="only when marked public")
+    phone: str | None
+    hours: str
+
+
+class TransferOut(Schema):
+    maturity: str
+    reusable_parts: list[str] = Field(description="software, concept, process, procurement")
+    licence: str = Field(description="SPDX licence expression")
+    open_source: bool
+    source_url: str
+    documentation_url: str
+    prerequisites_technical: str
+    prerequisites_organizational: str
+    prerequisites_legal: str
+    adoption_effort: str
+    adoption_cost: str
+    contact_point: ContactPointOut | None
+    updated_at: dt.datetime
+
+
+class ProjectDetail(ProjectItem):
+    description: str = Field(description="Markdown")
+    website: str
+    starts_on: dt.date | None
+    ends_on: dt.date | None
+    funder: str
+    funding_amount: Decimal | None = Field(description="EUR")
+    total_budget: Decimal | None = Field(description="EUR")
+    ozg: list[OzgServiceOut]
+    partners: list[PartnerOut] = Field(description="partners with a public profile")
+    results: list[ResultOut]
+    presented_at: list[PresentationOut]
+    transfer: TransferOut | None
+    updated_at: dt.datetime
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+def absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def _org_ref(org) -> dict:
+    return {"slug": org.slug, "name": org.name, "url": absolute(org.get_absolute_url())}
+
+
+def project_item(project: Project) -> dict:
+    profile = project.transfer_profile
+    programme, region = project.programme, project.model_region
+    return {
+        "slug": project.slug,
+        "title": project.title,
+        "acronym": project.acronym,
+        "summary": project.summary,
+        "status": project.phase,
+        "topics": [t.slug for t in project.topics.all()],
+        "programme": {"slug": programme.slug, "name": programme.name} if programme else None,
+        "model_region": {"slug": region.slug, "name": region.name} if region else None,
+        "municipalities": [{"ags": m.ags, "name": m.name} for m in project.municipalities.all()],
+        "lead_organization": _org_ref(project.lead_organization),
+        "ozg_services": [s.service_key for s in project.ozg_services.all()],
+        "maturity": profile.maturity if profile else None,
+        "open_source": project.is_open_source,
+        "is_demo": project.is_demo,
+        "url": absolute(project.get_absolute_url()),
+    }
+
+
+def _transfer(profile: TransferProfile | None) -> dict | None:
+    if profile is None:
+        return None
+    contact = None
+    if profile.contact_name or profile.public_email or profile.contact_phone:
+        contact = {
+            "name": profile.contact_name,
+            "email": profile.public_email or None,
+            "phone": profile.contact_phone or None,
+            "hours": profile.contact_hours,
+        }
+    return {
+        "maturity": profile.maturity,
+        "reusable_parts": list(profile.reusable_parts),
+        "licence": profile.licence,
+        "open_source": profile.is_open_source,
+        "source_url": profile.source_url,
+        "documentation_url": profile.documentation_url,
+        "prerequisites_technical": profile.prerequisites_technical,
+        "prerequisites_organizational": profile.prerequisites_organizational,
+        "prerequisites_legal": profile.prerequisites_legal,
+        "adoption_effort": profile.adoption_effort,
+        "adoption_cost": profile.adoption_cost,
+        "contact_point": contact,
+        "updated_at": profile.updated_at,
+    }
+
+
+def project_detail_out(project: Project) -> dict:
+    return {
+        **project_item(project),
+        "description": project.description,
+        "website": project.website,
+        "starts_on": project.starts_on,
+        "ends_on": project.ends_on,
+        "funder": project.funder,
+        "funding_amount": project.funding_amount,
+        "total_budget": project.total_budget,
+        "ozg": [
+            {
+                "key": s.service_key,
+                "name": s.name,
+                "situation": s.situation.name,
+                "subject": s.situation.subject.name,
+            }
+            for s in project.ozg_services.all()
+        ],
+        "partners": [
+            {
+                "organization": _org_ref(p.organization),
+                "role": p.role,
+                "role_description": p.role_description,
+            }
+            for p in project.partners.all()
+            if p.organization.is_published
+        ],
+        "results": [
+            {"kind": r.kind, "title": r.title, "url": r.url, "description": r.description}
+            for r in project.results.all()
+        ],
+        "presented_at": [
+            {"event_title": p.event_title, "event_date": p.event_date, "event_url": p.event_url}
+            for p in project.presentations.all()
+        ],
+        "transfer": _transfer(project.transfer_profile),
+        "updated_at": project.updated_at,
+    }
+
+
+def _in_order(queryset, ids: list[int]) -> list:
+    found = queryset.in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
+
+
+def _projects():
+    return Project.objects.published().select_related(
+        "programme", "model_region", "lead_organization", "transfer"
+    )
+
+
+@router.get("/projects", response=ProjectPage, url_name="projects")
+def projects(request, filters: Query[ProjectFilters]):
+    """Published projects, ranked by relevance with `q`, else by title. Repeat a parameter for
+    several values (`topic=ki&topic=iot`): values of one parameter are alternatives, different
+    parameters must all apply. `status` is the project's phase (planned, running, completed,
+    sustained)."""
+    result = search_query.search(
+        filters.q,
+        filters={**filters.facet_filters(), "type": ["project"]},
+        page=filters.page,
+        page_size=filters.page_size,
+        log=False,
+    )
+    qs = _projects().prefetch_related("topics", "municipalities", "ozg_services")
+    items = _in_order(qs, [hit.object_id for hit in result.hits])
+    return {"count": result.count, "results": [project_item(p) for p in items]}
+
+
+@router.get("/projects/{slug}", response={200: ProjectDetail, 404: ErrorOut}, url_name="project")
+def project(request, slug: str):
+    """One published project with its partners (those with a public profile), results,
+    OZG services, the events it was presented at and its transfer profile."""
+    item = get_object_or_404(
+        _projects().prefetch_related(
+            "topics",
+            "municipalities",
+            "ozg_services__situation__subject",
+            "partners__organization",
+            "results",
+            "presentations",
+        ),
+        slug=slug[:220],
+    )
+    return project_detail_out(item)

@@ -1,0 +1,99 @@
+"""Projects in the global search (/suche/, /api/v1/search) and on the map (at a municipality)."""
+
+import json
+import re
+
+import pytest
+
+from smartregion.regions.models import Municipality, Topic
+from smartregion.search.query import search
+from tests.factories import OrganizationFactory
+
+from .conftest import BOTTROP, GELSENKIRCHEN, KREIS_RE, make_project
+
+pytestmark = pytest.mark.django_db
+
+
+def test_projects_are_found_by_title_partner_and_ozg_service(region):
+    from smartregion.projects.models import OzgService
+
+    partner = OrganizationFactory(status="published", name="Quellwerk Systemhaus")
+    project = make_project(
+        title="Digitaler Bauantrag",
+        acronym="DiBa",
+        ozg=[OzgService.objects.get(service_key="10519")],
+    )
+    project.partners.create(organization=partner)
+    from smartregion.search import index
+
+    index.index(project)
+    for query in ("Bauantrag", "DiBa", "Quellwerk", "Baugenehmigung", "10519"):
+        result = search(query, filters={"type": ["project"]})
+        assert [h.title for h in result.hits] == ["Digitaler Bauantrag (DiBa)"], query
+
+
+def test_search_page_has_the_project_type(client, region):
+    make_project(title="Smarte Straßenlaternen")
+    html = client.get("/suche/", {"q": "Straßenlaternen"}).content.decode()
+    assert 'sr-hit__type">Projekt</span>' in html
+    assert re.search(r'value="project"[^>]*>\s*<label[^>]*>Projekt <span', html)
+    only = client.get("/suche/", {"q": "Straßenlaternen", "type": "organization"})
+    assert "Smarte Straßenlaternen" not in only.content.decode()
+    api = client.get("/api/v1/search", {"q": "Straßenlaternen", "type": "project"}).json()
+    assert [r["type"] for r in api["results"]] == ["project"]
+
+
+def test_project_sits_on_the_map_at_its_municipality(client, region):
+    gelsenkirchen = Municipality.objects.get(ags=GELSENKIRCHEN)
+    make_project(title="Kartenprojekt", phase="running", municipalities=[GELSENKIRCHEN, BOTTROP])
+    make_project(title="Ortloses Projekt")  # no municipality: not on the map
+    data = json.loads(client.get("/api/v1/map.geojson", {"type": "project"}).content)
+    [feature] = data["features"]
+    assert feature["properties"] == {
+        "type": "project",
+        "title": "Kartenprojekt",
+        "url": "/projekte/kartenprojekt/",
+        "kind": "laufend",
+    }
+    # The first involved municipality by name (Bottrop), as its centre point.
+    bottrop = Municipality.objects.get(ags=BOTTROP)
+    assert feature["geometry"]["coordinates"] == [round(bottrop.lon, 5), round(bottrop.lat, 5)]
+    assert gelsenkirchen.name > bottrop.name
+    # Found under each of its municipalities.
+    for ags in (GELSENKIRCHEN, BOTTROP):
+        found = json.loads(client.get("/api/v1/map.geojson", {"municipality": ags}).content)
+        assert "Kartenprojekt" in {f["properties"]["title"] for f in found["features"]}
+    nothing = json.loads(client.get("/api/v1/map.geojson", {"municipality": KREIS_RE}).content)
+    assert "Kartenprojekt" not in {f["properties"]["title"] for f in nothing["features"]}
+
+
+def test_project_sits_at_the_lead_organizations_municipality_when_involved(client, region):
+    gelsenkirchen = Municipality.objects.get(ags=GELSENKIRCHEN)
+    lead = OrganizationFactory(status="published", municipality=gelsenkirchen)
+    make_project(
+        title="Leitprojekt", lead_organization=lead, municipalities=[GELSENKIRCHEN, BOTTROP]
+    )
+    data = json.loads(client.get("/api/v1/map.geojson", {"type": "project"}).content)
+    coordinates = data["features"][0]["geometry"]["coordinates"]
+    assert coordinates == [round(gelsenkirchen.lon, 5), round(gelsenkirchen.lat, 5)]
+
+
+def test_map_page_and_its_list_show_projects(client, region):
+    make_project(
+        title="Listenprojekt",
+        municipalities=[GELSENKIRCHEN],
+        topics=[Topic.objects.get(slug="e-government")],
+    )
+    page = client.get("/karte/").content.decode()
+    assert 'data-label-project="Projekt"' in page and "sr-marker--project" in page
+    listing = client.get("/karte/liste/").content.decode()
+    assert "Listenprojekt" in listing
+
+
+def test_project_sits_at_the_lead_in_a_kreis_that_takes_part(client, region):
+    herten = Municipality.objects.get(ags="05562020")
+    lead = OrganizationFactory(status="published", municipality=herten)
+    make_project(title="Kreisprojekt", lead_organization=lead, municipalities=[KREIS_RE, BOTTROP])
+    data = json.loads(client.get("/api/v1/map.geojson", {"type": "project"}).content)
+    coordinates = data["features"][0]["geometry"]["coordinates"]
+    assert coordinates == [round(herten.lon, 5), round(herten.lat, 5)]
