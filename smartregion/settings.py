@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "smartregion.maps",
     "smartregion.projects",
     "smartregion.demo",
+    "smartregion.synergies",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
