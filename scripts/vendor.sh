@@ -3,13 +3,13 @@
 # The result is committed, so users never need Node; only maintainers run this (make vendor).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-KERN=2.7.2 FONTSOURCE=5.3.0 HTMX=2.0.11 LEAFLET=1.9.4 CLUSTER=1.5.3 AXE=4.14.1
+KERN=2.7.2 FONTSOURCE=5.3.0 HTMX=2.0.11 LEAFLET=1.9.4 CLUSTER=1.5.3 AXE=4.14.1 CYTOSCAPE=3.34.4
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 (cd "$tmp" && npm init -y >/dev/null && npm install --silent --no-audit --no-fund \
-  "@kern-ux/native@$KERN" "@fontsource/fira-sans@$FONTSOURCE" "htmx.org@$HTMX" "leaflet@$LEAFLET" "leaflet.markercluster@$CLUSTER" "axe-core@$AXE")
+  "@kern-ux/native@$KERN" "@fontsource/fira-sans@$FONTSOURCE" "htmx.org@$HTMX" "leaflet@$LEAFLET" "leaflet.markercluster@$CLUSTER" "axe-core@$AXE" "cytoscape@$CYTOSCAPE")
 nm="$tmp/node_modules"
 out=smartregion/static/vendor
-rm -rf "$out"; mkdir -p "$out"/{kern,htmx,leaflet,leaflet.markercluster}
+rm -rf "$out"; mkdir -p "$out"/{kern,htmx,leaflet,leaflet.markercluster,cytoscape}
 axe=tests/e2e/vendor/axe-core; rm -rf "$axe"; mkdir -p "$axe"
 cp "$nm/@kern-ux/native/dist/kern.min.css" "$out/kern/"
 # Only the Fira Sans faces KERN's stylesheet uses (weights 400-700); the rest is 5 MB of nothing.
@@ -37,6 +37,7 @@ cp "$nm/leaflet.markercluster/dist/leaflet.markercluster.js" "$nm/leaflet.marker
    "$nm/leaflet.markercluster/dist/MarkerCluster.css" \
    "$nm/leaflet.markercluster/dist/MarkerCluster.Default.css" "$out/leaflet.markercluster/"
 cp "$nm/leaflet.markercluster/MIT-LICENCE.txt" "$out/leaflet.markercluster/LICENSE.txt"
+cp "$nm/cytoscape/dist/cytoscape.min.js" "$nm/cytoscape/LICENSE" "$out/cytoscape/"
 # axe-core is used only by the browser tests, so it lives with them and is never served.
 cp "$nm/axe-core/axe.min.js" "$nm/axe-core/LICENSE" "$axe/"
 cat > "$out/VERSIONS.txt" <<TXT
@@ -44,6 +45,7 @@ cat > "$out/VERSIONS.txt" <<TXT
 htmx.org $HTMX  0BSD
 leaflet $LEAFLET  BSD-2-Clause
 leaflet.markercluster $CLUSTER  MIT
+cytoscape $CYTOSCAPE  MIT
 axe-core $AXE  MPL-2.0 (tests/e2e/vendor, test-only)
 TXT
 echo "vendored into $out:"; cat "$out/VERSIONS.txt"

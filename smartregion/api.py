@@ -7,6 +7,7 @@ from smartregion.organizations.api import router as organizations_router
 from smartregion.projects.api import router as projects_router
 from smartregion.regions.api import router as regions_router
 from smartregion.search.api import router as search_router
+from smartregion.synergies.api import router as synergies_router
 
 api = NinjaAPI(
     title="smartregion API",
@@ -19,3 +20,4 @@ api.add_router("/", organizations_router)
 api.add_router("/", search_router)
 api.add_router("/", maps_router)
 api.add_router("/", projects_router)
+api.add_router("/", synergies_router)

@@ -17,12 +17,13 @@ from smartregion.core import audit
 from smartregion.core.workflow import Status
 from smartregion.organizations.models import Organization
 from smartregion.projects import services
-from smartregion.projects.models import FundingProgramme, OzgService, Project
+from smartregion.projects.models import Adoption, FundingProgramme, OzgService, Project, Question
 from smartregion.projects.taxonomy import ensure_ozg
 from smartregion.regions.models import Municipality, Region, Topic
 from smartregion.search import index
 
 GELSENKIRCHEN, BOTTROP, KREIS_RE = "05513000", "05512000", "05562"
+HERTEN, GLADBECK, MARL, DORSTEN = "05562020", "05562014", "05562024", "05562012"
 WIN = "WiN Emscher-Lippe GmbH"
 WH = "Westfälische Hochschule"
 GE = "Stadt Gelsenkirchen – Stabsstelle vernetzte Stadt"
@@ -247,6 +248,43 @@ PROJECTS = [
 ]
 
 
+BAUANTRAG, TERMINE = "Digitaler Bauantrag", "Online-Terminvergabe im Bürgerservice"
+# Invented reuse of the invented e-government projects: the dates of each step reached.
+ADOPTIONS = [
+    (BAUANTRAG, BOTTROP, ["2021-03-01", "2021-04-15", "2021-09-01", "2022-05-02"]),
+    (BAUANTRAG, HERTEN, ["2022-06-13", "2022-08-22", "2023-01-09"]),
+    (BAUANTRAG, GLADBECK, ["2024-02-05"]),
+    (TERMINE, MARL, ["2020-10-01", "2020-11-10", "2021-01-11", "2021-04-06"]),
+    (TERMINE, DORSTEN, ["2023-05-15", "2023-06-20"]),
+]
+QUESTIONS = [
+    {
+        "project": BAUANTRAG,
+        "event": True,
+        "text": "Mit welchen Fachverfahren der Bauaufsicht arbeitet der Digitale Bauantrag "
+        "zusammen?",
+        "answer": "Mit jedem Fachverfahren, das die XBau-Schnittstelle unterstützt; die "
+        "Anträge kommen als XBau-Nachrichten an. (Antwort der Demo)",
+    },
+    {
+        "project": BAUANTRAG,
+        "event": True,
+        "text": "Wie lange hat die Einführung gedauert, und wer hat die Beschäftigten geschult?",
+        "answer": "Etwa drei Monate. Geschult hat der Umsetzungspartner, danach haben "
+        "erfahrene Kolleginnen und Kollegen der Bauaufsicht neue Beschäftigte eingearbeitet. "
+        "(Antwort der Demo)",
+    },
+    {
+        "project": TERMINE,
+        "event": False,
+        "name": "Demo-Fragestellerin",
+        "text": "Bekommen Menschen ohne Internet weiterhin telefonisch einen Termin?",
+        "answer": "Ja. Das Team im Bürgerservice bucht telefonische Anfragen im selben System, "
+        "so gibt es keine doppelt vergebenen Termine. (Antwort der Demo)",
+    },
+]
+
+
 def _organization(name: str) -> Organization:
     return Organization.objects.get(name=name, is_demo=True)
 
@@ -320,6 +358,78 @@ def _load_one(spec: dict, coordinator, programmes) -> Project:
     return project
 
 
+def _moment(day: str):
+    return timezone.make_aware(dt.datetime.fromisoformat(f"{day}T10:00"))
+
+
+def _load_adoptions(coordinator, projects: dict[str, Project]) -> set[Project]:
+    """Entered directly with their past dates (the services would stamp today and mail the
+    demo contact points)."""
+    changed = set()
+    for title, ags, days in ADOPTIONS:
+        project = projects.get(title)
+        municipality = Municipality.objects.filter(ags=ags).first()
+        if project is None or municipality is None:
+            continue
+        if project.adoptions.filter(municipality=municipality, is_demo=True).exists():
+            continue
+        steps = dict(zip(Adoption.FORWARD, days, strict=False))
+        adoption = Adoption.objects.create(
+            project=project,
+            municipality=municipality,
+            declared_by=coordinator,
+            state=list(steps)[-1],
+            note="Demo-Eintrag",
+            is_demo=True,
+            **{f"{state}_at": _moment(day) for state, day in steps.items()},
+        )
+        audit.record(
+            actor=coordinator, action="adoption.declared", target=adoption, reason="Demo-Daten"
+        )
+        changed.add(project)
+    return changed
+
+
+def _load_questions(coordinator, projects: dict[str, Project]) -> None:
+    for spec in QUESTIONS:
+        project = projects.get(spec["project"])
+        if project is None or project.questions.filter(text=spec["text"]).exists():
+            continue
+        now = timezone.now()
+        question = Question(
+            project=project,
+            text=spec["text"],
+            asker_name=spec.get("name", ""),
+            source=Question.Source.EVENT if spec["event"] else Question.Source.ONLINE,
+            event_title=INFO_EVENT if spec["event"] else "",
+            created_by=coordinator,
+            status=Status.PUBLISHED,
+            submitted_at=now,
+            published_at=now,
+            notified_at=now,
+            answer=spec["answer"],
+            answered_at=now,
+            answered_by=coordinator,
+            is_demo=True,
+        )
+        question.full_clean()
+        question.save()
+        audit.record(
+            actor=coordinator, action="question.answered", target=question, reason="Demo-Daten"
+        )
+
+
+def load_reuse(coordinator, write=print) -> None:
+    """A few adoptions and answered questions of the demo projects (idempotent)."""
+    projects = {
+        p.title: p for p in Project.objects.filter(is_demo=True, title__in=[BAUANTRAG, TERMINE])
+    }
+    for project in _load_adoptions(coordinator, projects):
+        index.index(project)  # the catalogue counts adoptions
+        write(f"Demo-Nachnutzungen für „{project.title}“.")
+    _load_questions(coordinator, projects)
+
+
 @transaction.atomic
 def load_projects(coordinator, write=print) -> None:
     """Idempotent: a demo project that exists (by title) is left as it is."""
@@ -330,3 +440,4 @@ def load_projects(coordinator, write=print) -> None:
             continue
         project = _load_one(spec, coordinator, programmes)
         write(f"Demo-Projekt „{project.title}“ ({project.get_status_display()}).")
+    load_reuse(coordinator, write)

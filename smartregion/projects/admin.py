@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import FundingProgramme, OzgService, Project
+from .models import Adoption, FundingProgramme, OzgService, Project, Question
 
 
 @admin.register(FundingProgramme)
@@ -42,3 +42,32 @@ class OzgServiceAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class _ReadOnly(admin.ModelAdmin):
+    """Changes go through the services (permissions, audit log, mails)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Adoption)
+class AdoptionAdmin(_ReadOnly):
+    list_display = ["project", "municipality", "state", "interest_at", "is_demo"]
+    list_filter = ["state", "is_demo"]
+    search_fields = ["project__title", "municipality__name"]
+
+
+@admin.register(Question)
+class QuestionAdmin(_ReadOnly):
+    list_display = ["__str__", "project", "status", "source", "answered_at", "is_demo"]
+    list_filter = ["status", "source", "is_demo"]
+    search_fields = ["text", "project__title"]
+    # The asker's address is personal data the admin list need not show.
+    exclude = ["asker_email", "confirm_token_hash"]

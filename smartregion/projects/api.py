@@ -1,22 +1,29 @@
-"""Projects in the API: the catalogue with its filters and one project with its partners and
-transfer profile (adoptions and answered questions join when those features exist).
+"""Projects in the API: the catalogue with its filters, one project with its partners,
+transfer profile, adoptions and answered questions, and a project's questions. The import of
+a publiccode.yml (a write, with a token) is in software/api.py.
 
 Reads are public and go through the search index, like /projekte/: only published projects.
-Nothing personal leaves here: the contact point's email only when it was marked public.
+Nothing personal leaves here: the contact point's email only when it was marked public;
+adoptions name the municipality, never a person; questions never the asker's address.
 """
 
 import datetime as dt
 from decimal import Decimal
+from typing import Literal
 
 from django.conf import settings
+from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
 from smartregion.search import query as search_query
 
-from .models import Project, TransferProfile
+from .models import Adoption, Project, Question, TransferProfile
+from .search import ADOPTION_SORT
+from .software.api import router as software_router
 
 router = Router(tags=["projects"])
+router.add_router("", software_router)
 
 TRUE_VALUES = {"ja", "true", "1", "yes", "on"}
 FALSE_VALUES = {"nein", "false", "0", "no", "off"}
@@ -38,6 +45,12 @@ class ProjectFilters(Schema):
     ozg_situation: list[str] = _values("id of an OZG life situation (Lebenslage)")
     maturity: list[str] = _values("maturity: " + ", ".join(TransferProfile.Maturity.values))
     open_source: str | None = Field(None, description="`true` or `false`")
+    adopted: str | None = Field(
+        None, description="`true`: reused by at least one municipality; `false`: not yet"
+    )
+    sort: Literal["title", "adoptions", "new"] = Field(
+        "title", description="without `q`: by title, by number of adoptions, or newest first"
+    )
     page: int = Field(1, ge=1, le=10_000)
     page_size: int = Field(20, ge=1, le=search_query.MAX_PAGE_SIZE)
 
@@ -58,6 +71,11 @@ class ProjectFilters(Schema):
             filters["open_source"] = ["ja"]
         elif flag in FALSE_VALUES:
             filters["open_source"] = ["nein"]
+        adopted = (self.adopted or "").strip().lower()
+        if adopted in TRUE_VALUES:
+            filters["adoptions"] = ["1"]
+        elif adopted in FALSE_VALUES:
+            filters["adoptions"] = ["0"]
         return {name: values for name, values in filters.items() if values}
 
 
@@ -94,11 +112,16 @@ class ProjectItem(Schema):
     programme: Ref | None
     model_region: Ref | None
     municipalities: list[MunicipalityRef]
-    lead_organization: OrganizationRef
+    lead_organization: OrganizationRef | None = Field(
+        description="null only for projects imported from a publiccode.yml"
+    )
     ozg_services: list[str] = Field(description="OZG-IDs")
     maturity: str | None = Field(description="from the transfer profile; null without one")
     open_source: bool
     is_demo: bool = Field(description="demo content, not a real entry")
+    adoption_count: int = Field(
+        description="municipalities that reuse it (adoption running or done)"
+    )
     url: str = Field(description="the public project page")
 
 
@@ -149,6 +172,26 @@ class TransferOut(Schema):
     updated_at: dt.datetime
 
 
+class AdoptionOut(Schema):
+    municipality: MunicipalityRef
+    state: str = Field(description="in_progress or adopted (earlier steps are not public)")
+    since: dt.datetime = Field(description="when it reached this state")
+
+
+class QuestionOut(Schema):
+    question: str
+    answer: str = Field(description="Markdown")
+    asked_by: str | None = Field(description="the name the asker chose to show, if any")
+    event_title: str = Field(description="the event where it was collected, if any")
+    event_date: dt.date | None
+    answered_at: dt.datetime | None
+
+
+class QuestionPage(Schema):
+    count: int
+    results: list[QuestionOut]
+
+
 class ProjectDetail(ProjectItem):
     description: str = Field(description="Markdown")
     website: str
@@ -162,6 +205,8 @@ class ProjectDetail(ProjectItem):
     results: list[ResultOut]
     presented_at: list[PresentationOut]
     transfer: TransferOut | None
+    adoptions: list[AdoptionOut] = Field(description="municipalities that reuse the project")
+    questions: list[QuestionOut] = Field(description="answered questions (the FAQ)")
     updated_at: dt.datetime
 
 
@@ -190,11 +235,16 @@ def project_item(project: Project) -> dict:
         "programme": {"slug": programme.slug, "name": programme.name} if programme else None,
         "model_region": {"slug": region.slug, "name": region.name} if region else None,
         "municipalities": [{"ags": m.ags, "name": m.name} for m in project.municipalities.all()],
-        "lead_organization": _org_ref(project.lead_organization),
+        "lead_organization": _org_ref(project.lead_organization)
+        if project.lead_organization
+        else None,
         "ozg_services": [s.service_key for s in project.ozg_services.all()],
         "maturity": profile.maturity if profile else None,
         "open_source": project.is_open_source,
         "is_demo": project.is_demo,
+        "adoption_count": project.adoption_count
+        if hasattr(project, "adoption_count")
+        else project.adoptions.public().count(),
         "url": absolute(project.get_absolute_url()),
     }
 
@@ -224,6 +274,26 @@ def _transfer(profile: TransferProfile | None) -> dict | None:
         "adoption_cost": profile.adoption_cost,
         "contact_point": contact,
         "updated_at": profile.updated_at,
+    }
+
+
+def adoption_out(adoption: Adoption) -> dict:
+    m = adoption.municipality
+    return {
+        "municipality": {"ags": m.ags, "name": m.name},
+        "state": adoption.state,
+        "since": adoption.reached_at(),
+    }
+
+
+def question_out(question: Question) -> dict:
+    return {
+        "question": question.text,
+        "answer": question.answer,
+        "asked_by": question.asker_name or None,
+        "event_title": question.event_title,
+        "event_date": question.event_date,
+        "answered_at": question.answered_at,
     }
 
 
@@ -264,6 +334,8 @@ def project_detail_out(project: Project) -> dict:
             for p in project.presentations.all()
         ],
         "transfer": _transfer(project.transfer_profile),
+        "adoptions": [adoption_out(a) for a in project.adoptions.all()],
+        "questions": [question_out(q) for q in project.questions.all()],
         "updated_at": project.updated_at,
     }
 
@@ -274,22 +346,43 @@ def _in_order(queryset, ids: list[int]) -> list:
 
 
 def _projects():
-    return Project.objects.published().select_related(
-        "programme", "model_region", "lead_organization", "transfer"
+    return (
+        Project.objects.published()
+        .select_related("programme", "model_region", "lead_organization", "transfer")
+        .annotate(
+            adoption_count=Count(
+                "adoptions", filter=Q(adoptions__state__in=Adoption.PUBLIC_STATES), distinct=True
+            )
+        )
     )
+
+
+def _public_adoptions():
+    return Prefetch(
+        "adoptions",
+        queryset=Adoption.objects.public()
+        .select_related("municipality")
+        .order_by("municipality__name"),
+    )
+
+
+def _faq():
+    return Prefetch("questions", queryset=Question.objects.faq().order_by("-answered_at", "-pk"))
 
 
 @router.get("/projects", response=ProjectPage, url_name="projects")
 def projects(request, filters: Query[ProjectFilters]):
-    """Published projects, ranked by relevance with `q`, else by title. Repeat a parameter for
+    """Published projects, ranked by relevance with `q`, else as `sort` says. Repeat a parameter for
     several values (`topic=ki&topic=iot`): values of one parameter are alternatives, different
     parameters must all apply. `status` is the project's phase (planned, running, completed,
     sustained)."""
+    sort = {"adoptions": ADOPTION_SORT, "new": "neu"}.get(filters.sort, "")
     result = search_query.search(
         filters.q,
         filters={**filters.facet_filters(), "type": ["project"]},
         page=filters.page,
         page_size=filters.page_size,
+        sort=sort,
         log=False,
     )
     qs = _projects().prefetch_related("topics", "municipalities", "ozg_services")
@@ -300,7 +393,8 @@ def projects(request, filters: Query[ProjectFilters]):
 @router.get("/projects/{slug}", response={200: ProjectDetail, 404: ErrorOut}, url_name="project")
 def project(request, slug: str):
     """One published project with its partners (those with a public profile), results,
-    OZG services, the events it was presented at and its transfer profile."""
+    OZG services, the events it was presented at, its transfer profile, the municipalities
+    that reuse it and its answered questions."""
     item = get_object_or_404(
         _projects().prefetch_related(
             "topics",
@@ -309,7 +403,22 @@ def project(request, slug: str):
             "partners__organization",
             "results",
             "presentations",
+            _public_adoptions(),
+            _faq(),
         ),
         slug=slug[:220],
     )
     return project_detail_out(item)
+
+
+@router.get(
+    "/projects/{slug}/questions",
+    response={200: QuestionPage, 404: ErrorOut},
+    url_name="project_questions",
+)
+def project_questions(request, slug: str):
+    """A published project's answered questions, newest answer first. Questions waiting for
+    moderation or for their answer are not public."""
+    project = get_object_or_404(Project.objects.published(), slug=slug[:220])
+    items = [question_out(q) for q in project.questions.faq().order_by("-answered_at", "-pk")]
+    return {"count": len(items), "results": items}

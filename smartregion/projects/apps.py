@@ -8,6 +8,12 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Projekte")
 
     def ready(self):
+        from smartregion.core import workflow
+
         from . import search
+        from .models import Question
+        from .questions.services import after_transition
 
         search.register()
+        # Questions join the coordinators' queue; approved ones go to the contact point.
+        workflow.register(Question, after_transition=after_transition)

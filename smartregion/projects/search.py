@@ -11,11 +11,42 @@ from django.utils.translation import gettext_lazy as _
 from smartregion.core.text import plain_excerpt
 from smartregion.regions.models import Region
 from smartregion.search import index
-from smartregion.search.query import register_facet
+from smartregion.search.query import register_facet, register_sort
 
-from .models import FundingProgramme, OzgService, OzgSituation, OzgSubject, Project, TransferProfile
+from .models import (
+    Adoption,
+    FundingProgramme,
+    OzgService,
+    OzgSituation,
+    OzgSubject,
+    Project,
+    TransferProfile,
+)
 
 OPEN_SOURCE_VALUES = {"ja": _("Open Source"), "nein": _("nicht Open Source")}
+# The catalogue filters by "at least n municipalities reuse it"; a project reused by four
+# carries "1" and "3", so each filter value finds every project that reaches it.
+ADOPTION_THRESHOLDS = (1, 3, 10)
+ADOPTION_VALUES = {
+    "0": _("noch keine"),
+    "1": _("mindestens 1 Kommune"),
+    "3": _("mindestens 3 Kommunen"),
+    "10": _("mindestens 10 Kommunen"),
+}
+ADOPTION_SORT = "nachnutzungen"
+
+
+def adoption_count(project: Project) -> int:
+    """Municipalities that reuse the project (adoption running or done)."""
+    return len(
+        {a.municipality_id for a in project.adoptions.all() if a.state in Adoption.PUBLIC_STATES}
+    )
+
+
+def _adoption_facets(count: int) -> list[str]:
+    if count == 0:
+        return ["0"]
+    return [str(t) for t in ADOPTION_THRESHOLDS if count >= t]
 
 
 def _municipality_facets(municipalities) -> list[str]:
@@ -32,7 +63,8 @@ def _place(project: Project, municipalities):
     when it takes part (itself or through its Kreis), else the first by name."""
     if not municipalities:
         return None
-    lead_place = project.lead_organization.municipality
+    lead = project.lead_organization
+    lead_place = lead.municipality if lead is not None else None
     if lead_place is not None:
         involved = {m.pk for m in municipalities}
         if lead_place.pk in involved or lead_place.parent_id in involved:
@@ -50,6 +82,7 @@ def build_project(project: Project):
     profile = project.transfer_profile
     place = _place(project, municipalities)
     programme = project.programme
+    adopted = adoption_count(project)
     return index.Document(
         title=f"{project.title} ({project.acronym})"
         if project.acronym and project.acronym.lower() not in project.title.lower()
@@ -67,6 +100,9 @@ def build_project(project: Project):
             "ozg_service": [s.service_key for s in services],
             "maturity": [profile.maturity] if profile else [],
             "open_source": ["ja" if project.is_open_source else "nein"],
+            "adoptions": _adoption_facets(adopted),
+            # Not a filter: the value the "meiste Nachnutzungen" order sorts by.
+            "adoption_count": [f"{adopted:06d}"],
         },
         extra_terms=" ".join(
             [
@@ -76,7 +112,7 @@ def build_project(project: Project):
                 " ".join(f"{s.name} {s.service_key}" for s in services),
                 programme.name if programme else "",
                 project.funder,
-                project.lead_organization.name,
+                project.lead_organization.name if project.lead_organization else "",
                 " ".join(o.name for o in partners),
             ]
         ),
@@ -91,7 +127,11 @@ def _queryset():
         Project.objects.published()
         .select_related("programme", "model_region", "lead_organization__municipality", "transfer")
         .prefetch_related(
-            "topics", "municipalities__parent", "ozg_services__situation", "partners__organization"
+            "topics",
+            "municipalities__parent",
+            "ozg_services__situation",
+            "partners__organization",
+            "adoptions",
         )
     )
 
@@ -163,3 +203,14 @@ def register() -> None:
         },
         order=87,
     )
+    _register_adoptions()
+
+
+def _register_adoptions() -> None:
+    register_facet(
+        "adoptions",
+        label=lambda: _("Nachgenutzt von"),
+        resolve=lambda values: {v: str(ADOPTION_VALUES[v]) for v in values if v in ADOPTION_VALUES},
+        order=88,
+    )
+    register_sort(ADOPTION_SORT, label=lambda: _("meiste Nachnutzungen"), facet="adoption_count")

@@ -20,13 +20,13 @@ from smartregion.regions.models import Region
 from smartregion.search import query as search_query
 
 from . import forms, services
-from .models import Project, ProjectPartner, ProjectResult
+from .models import Adoption, Project, ProjectPartner, ProjectResult
 
 PROJECTS_PER_DAY = "20/d"
 PARTNER_MATCHES = 10
 
 
-def _apply_errors(form, exc: ValidationError) -> None:
+def apply_errors(form, exc: ValidationError) -> None:
     if hasattr(exc, "error_dict"):
         for field, errors in exc.error_dict.items():
             form.add_error(field if field in form.fields else None, errors)
@@ -34,7 +34,7 @@ def _apply_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
-def _editable_project(request, slug: str) -> Project:
+def editable_project(request, slug: str) -> Project:
     """The project, if the signed-in person may change it: others get 403 for public projects
     and 404 for the rest, so unpublished projects do not reveal that they exist."""
     project = get_object_or_404(
@@ -84,7 +84,7 @@ def create(request):
             try:
                 project = services.project_create(by=request.user, **form.service_data())
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(
                     request,
@@ -100,19 +100,21 @@ def create(request):
 
 @login_required
 def manage(request, slug: str):
-    project = _editable_project(request, slug)
+    project = editable_project(request, slug)
     context = {
         "project": project,
         "partners": project.partners.select_related("organization"),
         "results": project.results.all(),
         "profile": project.transfer_profile,
+        "open_adoptions": project.adoptions.exclude(state__in=Adoption.CLOSED_STATES).count(),
+        "open_questions": project.questions.unanswered().count(),
     }
     return render(request, "projects/manage/dashboard.html", context)
 
 
 @login_required
 def edit(request, slug: str):
-    project = _editable_project(request, slug)
+    project = editable_project(request, slug)
     region = Region.objects.home()
     form = forms.ProjectForm(
         request.POST or None, region=region, initial=forms.ProjectForm.initial_for(project)
@@ -121,7 +123,7 @@ def edit(request, slug: str):
         try:
             services.project_update(project=project, by=request.user, **form.service_data())
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
             project.refresh_from_db()  # the page shows the stored project, not the attempt
         else:
             messages.success(
@@ -137,7 +139,7 @@ def edit(request, slug: str):
 @require_POST
 @login_required
 def submit(request, slug: str):
-    project = _editable_project(request, slug)
+    project = editable_project(request, slug)
     try:
         workflow.submit(obj=project, by=request.user)
     except workflow.TransitionError as exc:
@@ -164,7 +166,7 @@ def _partner_candidates(project: Project, query: str) -> list[Organization]:
 
 @login_required
 def partners(request, slug: str):
-    project = _editable_project(request, slug)
+    project = editable_project(request, slug)
     form = forms.PartnerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         organization = Organization.objects.filter(pk=form.cleaned_data["organization"]).first()
@@ -201,7 +203,7 @@ def partners(request, slug: str):
 @require_POST
 @login_required
 def partner_remove(request, slug: str, pk: int):
-    project = _editable_project(request, slug)
+    project = editable_project(request, slug)
     partner = get_object_or_404(
         ProjectPartner.objects.select_related("organization"), pk=pk, project=project
     )
@@ -217,13 +219,13 @@ def partner_remove(request, slug: str, pk: int):
 
 @login_required
 def results(request, slug: str):
-    project = _editable_project(request, slug)
+    project = editable_project(request, slug)
     form = forms.ResultForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.result_add(project=project, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Das Ergebnis ist eingetragen."))
             return redirect("projects:results", slug=project.slug)
@@ -234,7 +236,7 @@ def results(request, slug: str):
 @require_POST
 @login_required
 def result_remove(request, slug: str, pk: int):
-    project = _editable_project(request, slug)
+    project = editable_project(request, slug)
     result = get_object_or_404(ProjectResult, pk=pk, project=project)
     services.result_remove(result=result, by=request.user)
     messages.success(request, _("„%(title)s“ ist entfernt.") % {"title": result.title})
@@ -246,7 +248,7 @@ def result_remove(request, slug: str, pk: int):
 
 @login_required
 def transfer(request, slug: str):
-    project = _editable_project(request, slug)
+    project = editable_project(request, slug)
     form = forms.TransferForm(
         request.POST or None, initial=forms.TransferForm.initial_for(project.transfer_profile)
     )
@@ -254,7 +256,7 @@ def transfer(request, slug: str):
         try:
             services.transfer_update(project=project, by=request.user, **form.service_data())
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Der Steckbrief zur Nachnutzung ist gespeichert."))
             return _manage(project)

@@ -86,12 +86,10 @@ def _software(project: Project, page: str) -> dict | None:
 
 def project_jsonld(project: Project, *, partners, results) -> dict:
     page = absolute(project.get_absolute_url())
+    leads = [project.lead_organization] if project.lead_organization is not None else []
     members = [
-        {
-            "@type": "Role",
-            "roleName": _("Federführung"),
-            "member": _organization(project.lead_organization),
-        }
+        {"@type": "Role", "roleName": _("Federführung"), "member": _organization(lead)}
+        for lead in leads
     ] + [
         _compact(
             {

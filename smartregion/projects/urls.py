@@ -4,6 +4,9 @@
 from django.urls import path
 
 from . import selfservice, views
+from .adoptions import views as adoptions
+from .questions import views as questions
+from .software import views as software
 
 app_name = "projects"
 urlpatterns = [
@@ -11,6 +14,7 @@ urlpatterns = [
     path("neu/", selfservice.create, name="create"),
     path("ozg-leistungen/", views.ozg_services, name="ozg"),
     path("<slug:slug>/", views.project_detail, name="detail"),
+    path("<slug:slug>/publiccode.yml", software.export, name="publiccode"),
     path("<slug:slug>/verwalten/", selfservice.manage, name="manage"),
     path("<slug:slug>/bearbeiten/", selfservice.edit, name="edit"),
     path("<slug:slug>/einreichen/", selfservice.submit, name="submit"),
@@ -27,4 +31,18 @@ urlpatterns = [
         name="result_remove",
     ),
     path("<slug:slug>/nachnutzung/", selfservice.transfer, name="transfer"),
+    path("<slug:slug>/publiccode/", software.upload, name="upload_publiccode"),
+    # adoptions
+    path("<slug:slug>/nachnutzen/", adoptions.declare, name="adopt"),
+    path("<slug:slug>/nachnutzungen/", adoptions.adoptions, name="adoptions"),
+    path("<slug:slug>/nachnutzungen/<int:pk>/", adoptions.move, name="adoption_move"),
+    # questions and answers
+    path("<slug:slug>/fragen/", questions.questions, name="questions"),
+    path(
+        "<slug:slug>/fragen/bestaetigen/<str:token>/",
+        questions.confirm,
+        name="question_confirm",
+    ),
+    path("<slug:slug>/fragen/beantworten/", questions.answer_page, name="answer"),
+    path("<slug:slug>/fragen/<int:pk>/antwort/", questions.answer, name="answer_question"),
 ]

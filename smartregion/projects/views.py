@@ -1,16 +1,18 @@
 """Public pages: the project catalogue (search-driven, see search.views.listing), a project's
 page, and the OZG services as a reference to filter by."""
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from smartregion.search.views import listing, render_listing
 
 from .matching import helpers_for
-from .models import OzgSubject, Project, ProjectPartner
+from .models import Adoption, OzgSubject, Project, ProjectPartner
+from .search import ADOPTION_SORT
+from .software.export import exportable
 from .structured import jsonld, project_jsonld
 
 PROJECT_FACETS = (
@@ -24,8 +26,10 @@ PROJECT_FACETS = (
     "ozg_service",
     "maturity",
     "open_source",
+    "adoptions",
 )
 HELPERS_SHOWN = 6
+FAQ_SHOWN = 5
 
 _INTRO = gettext_lazy(
     "Geförderte Digitalisierungsprojekte der Region: was sie erreicht haben, wer mitmacht und "
@@ -34,8 +38,13 @@ _INTRO = gettext_lazy(
 
 
 def _project_details(hits) -> dict[int, str]:
-    rows = Project.objects.filter(pk__in=[h.object_id for h in hits]).values_list(
-        "pk", "phase", "programme__name", "lead_organization__name", "is_demo"
+    adopted = Q(adoptions__state__in=Adoption.PUBLIC_STATES)
+    rows = (
+        Project.objects.filter(pk__in=[h.object_id for h in hits])
+        .annotate(adopted=Count("adoptions__municipality", filter=adopted, distinct=True))
+        .values_list(
+            "pk", "phase", "programme__name", "lead_organization__name", "is_demo", "adopted"
+        )
     )
     return {
         pk: " · ".join(
@@ -44,12 +53,20 @@ def _project_details(hits) -> dict[int, str]:
                 [
                     str(Project.Phase(phase).label),
                     programme or "",
-                    _("Leitung: %(name)s") % {"name": lead},
+                    _("Leitung: %(name)s") % {"name": lead} if lead else "",
+                    ngettext(
+                        "von %(count)d Kommune nachgenutzt",
+                        "von %(count)d Kommunen nachgenutzt",
+                        adopted,
+                    )
+                    % {"count": adopted}
+                    if adopted
+                    else "",
                     _("Demo-Eintrag") if demo else "",
                 ],
             )
         )
-        for pk, phase, programme, lead, demo in rows
+        for pk, phase, programme, lead, demo, adopted in rows
     }
 
 
@@ -60,6 +77,7 @@ def project_list(request):
         facet_names=PROJECT_FACETS,
         details=_project_details,
         empty_template="projects/_empty.html",
+        sorts=[ADOPTION_SORT],
     )
     return render_listing(
         request,
@@ -85,6 +103,22 @@ def _ozg_groups(services) -> list[dict]:
         }
         for g in sorted(groups.values(), key=lambda g: g["subject"].name)
     ]
+
+
+def _reuse(project: Project, user) -> dict:
+    """Who reuses the project, its answered questions, and what the visitor may do there."""
+    faq = project.questions.faq().order_by("-answered_at", "-pk")
+    return {
+        "adopters": list(
+            project.adoptions.public().select_related("municipality").order_by("municipality__name")
+        ),
+        "faq": list(faq[:FAQ_SHOWN]),
+        "faq_count": faq.count(),
+        "can_respond": project.can_respond(user),
+        "has_adoptions": user.is_authenticated
+        and project.adoptions.filter(declared_by=user).exists(),
+        "publiccode": exportable(project),
+    }
 
 
 def project_detail(request, slug: str):
@@ -115,7 +149,8 @@ def project_detail(request, slug: str):
         "project": project,
         "can_edit": can_edit,
         "lead": project.lead_organization,
-        "lead_visible": project.lead_organization.is_published or can_edit,
+        "lead_visible": project.lead_organization is not None
+        and (project.lead_organization.is_published or can_edit),
         "partners": visible,
         "results": results,
         "topics": project.topics.all(),
@@ -124,6 +159,7 @@ def project_detail(request, slug: str):
         "profile": project.transfer_profile,
         "presentations": list(project.presentations.all()),
         "helpers": helpers_for(project, HELPERS_SHOWN),
+        **_reuse(project, request.user),
         "jsonld": jsonld(
             project_jsonld(
                 project,

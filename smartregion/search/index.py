@@ -42,6 +42,15 @@ class Registration:
 
 
 _registry: dict[str, Registration] = {}
+_listeners: list[Callable[[models.Model], None]] = []
+
+
+def on_change(listener: Callable[[models.Model], None]) -> None:
+    """Call `listener(obj)` whenever `index(obj)` runs, in the same transaction. Every service
+    (and every workflow transition) that changes a searchable object calls `index(obj)`, so
+    this is the one place other domains hear of changes (the synergy engine's refresh)."""
+    if listener not in _listeners:
+        _listeners.append(listener)
 
 
 def register(
@@ -114,10 +123,17 @@ def index(obj) -> None:
     reg = registration_for_model(type(obj))
     if reg is None:
         return
+    _index(reg, obj)
+    for listener in _listeners:
+        listener(obj)
+
+
+def _index(reg: Registration, obj) -> None:
     _apply(reg, obj, reg.build(obj))
-    if reg.related:
-        for dependent in reg.related(obj):
-            index(dependent)
+    for dependent in reg.related(obj) if reg.related else ():
+        dependent_reg = registration_for_model(type(dependent))
+        if dependent_reg is not None:
+            _index(dependent_reg, dependent)
 
 
 @transaction.atomic

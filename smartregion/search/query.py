@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.safestring import SafeString
@@ -99,6 +99,38 @@ def _type_labels(values: list[str]) -> dict[str, str]:
 
 
 register_facet("type", label=lambda: _("Art des Eintrags"), resolve=_type_labels, order=0)
+
+
+@dataclass
+class Sort:
+    """An order other than title or newest, by a facet whose values sort as text (a count
+    written with leading zeros, "000042"), highest first; lists offer it where they name it."""
+
+    key: str
+    label: Callable[[], str]
+    facet: str
+
+
+_sorts: dict[str, Sort] = {}
+
+
+def register_sort(key: str, *, label, facet: str) -> None:
+    _sorts[key] = Sort(key, label, facet)
+
+
+def sort_for(key: str) -> Sort | None:
+    return _sorts.get(key)
+
+
+def _ordered(base, sort: str):
+    if sort == "neu":
+        return base.order_by("-updated_at", "-id")
+    if (by := _sorts.get(sort)) is not None:
+        value = SearchFacet.objects.filter(document=OuterRef("pk"), name=by.facet).values("value")
+        return base.annotate(sort_key=Subquery(value[:1])).order_by(
+            F("sort_key").desc(nulls_last=True), "sort_title", "id"
+        )
+    return base.order_by("sort_title", "id")
 
 
 def clean_filters(raw: dict) -> dict[str, list[str]]:
@@ -202,10 +234,9 @@ def search(
         in_result = RawSQL(f"SELECT r.id FROM ({matched}) r", params)  # noqa: S608, S611
     else:
         count = base.count()
-        order = ["-updated_at", "-id"] if sort == "neu" else ["sort_title", "id"]
         ranked_ids = [
             (pk, 0.0)
-            for pk in base.order_by(*order).values_list("id", flat=True)[
+            for pk in _ordered(base, sort).values_list("id", flat=True)[
                 (page - 1) * page_size : page * page_size
             ]
         ]

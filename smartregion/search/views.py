@@ -72,6 +72,7 @@ class Listing:
     hits: list[dict] = field(default_factory=list)
     show_type: bool = True
     has_filters: bool = False
+    sort_options: list[tuple[str, str]] = field(default_factory=list)  # beyond title and newest
     empty_template: str = "search/_empty.html"
 
     @property
@@ -95,9 +96,11 @@ def listing(
     details: Callable[[list[query.Hit]], dict[int, str]] | None = None,
     empty_template: str = "search/_empty.html",
     page_size: int = PAGE_SIZE,
+    sorts: Iterable[str] = (),
 ) -> Listing:
     """Run the search the URL describes. `type` pins the entry type (the directory lists);
-    `facet_names` limits the filters on offer; `details(hits)` may add a line per hit."""
+    `facet_names` limits the filters on offer; `details(hits)` may add a line per hit;
+    `sorts` names registered orders (query.register_sort) this list offers."""
     shown = [f for f in query.facets() if facet_names is None or f.name in facet_names]
     if type:
         shown = [f for f in shown if f.name != "type"]
@@ -105,7 +108,9 @@ def listing(
     chosen = {k: v for k, v in query.clean_filters(request.GET).items() if k in shown_names}
     filters = {**chosen, "type": [type]} if type else chosen
     q = request.GET.get("q", "").strip()[:200]
-    sort = "neu" if request.GET.get("sortierung") == "neu" and not q else ""
+    sorts = [s for s in sorts if query.sort_for(s) is not None]
+    wanted = request.GET.get("sortierung", "")
+    sort = wanted if wanted in ("neu", *sorts) and not q else ""
     page = page_number(request.GET.get("seite"))
     # Searches without results are logged for the coordinators' gap view, but not every pause
     # while someone is still typing ("Quant", "Quanten", …): search.js marks those requests.
@@ -133,6 +138,7 @@ def listing(
         show_type=not type,
         has_filters=bool(chosen),
         empty_template=empty_template,
+        sort_options=[(s, str(query.sort_for(s).label())) for s in sorts],
     )
 
 

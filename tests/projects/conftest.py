@@ -39,3 +39,34 @@ def org_with_editor(db):
         return org
 
     return make
+
+
+CONTACT = "anlaufstelle@example.org"
+
+
+@pytest.fixture
+def reuse(db, region, user, org_with_editor):
+    """A published project whose lead organization's team includes `user` (the editor), with
+    a contact point that has an account of its own (verified address)."""
+    from allauth.account.models import EmailAddress
+
+    from tests.factories import UserFactory
+
+    lead = org_with_editor(user, name="Stadt Gelsenkirchen Digital")
+    project = make_project(
+        title="Digitaler Bauantrag",
+        lead_organization=lead,
+        municipalities=[GELSENKIRCHEN],
+        transfer={
+            "maturity": "operating",
+            "contact_name": "Stabsstelle",
+            "contact_email": CONTACT,
+            "licence": "EUPL-1.2",
+            "source_url": "https://example.org/git/bauantrag",
+        },
+    )
+    contact = UserFactory(email=CONTACT, display_name="Anlaufstelle")
+    EmailAddress.objects.create(user=contact, email=CONTACT, verified=True, primary=True)
+    project.editor = user
+    project.contact = contact
+    return project

@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from smartregion.demo.projects import PROJECTS
-from smartregion.projects.models import Project
+from smartregion.projects.models import Adoption, Project, Question
 from smartregion.search.query import search
 
 
@@ -41,7 +41,18 @@ def test_demo_projects_load_once_and_are_marked(client, settings, tmp_path, caps
     assert "Demo-Eintrag" in page
     assert "6 Treffer" in client.get("/projekte/").content.decode()
 
+    # a few adoptions and answered questions, marked as demo
+    assert Adoption.objects.filter(is_demo=True).count() == 5
+    assert Question.objects.faq().filter(is_demo=True).count() == 3
+    bau = Project.objects.get(title="Digitaler Bauantrag")
+    page = client.get(bau.get_absolute_url()).content.decode()
+    assert "Bottrop (nachgenutzt)" in page and "Herten (Nachnutzung läuft)" in page
+    assert "Mit welchen Fachverfahren" in page
+    sorted_list = client.get("/projekte/", {"sortierung": "nachnutzungen"}).content.decode()
+    assert sorted_list.index("Digitaler Bauantrag") < sorted_list.index("futureWork")
+
     call_command("demo")
+    assert Adoption.objects.count() == 5 and Question.objects.count() == 3
     assert Project.objects.count() == len(PROJECTS)
     assert sum(p.partners.count() for p in Project.objects.all()) == sum(
         len(spec.get("partners", [])) for spec in PROJECTS

@@ -24,6 +24,7 @@ from smartregion.organizations.services import locate, organization_propose, uni
 from smartregion.regions import loader
 from smartregion.regions.models import Audience, Topic
 from smartregion.search import index
+from smartregion.synergies import refresh
 
 LOGINS_FILE = "demo-logins.txt"
 ACCOUNTS = [
@@ -49,6 +50,8 @@ class Command(BaseCommand):
         passwords = self._accounts()
         self._organizations()
         load_projects(User.objects.get(email=ACCOUNTS[0][0]), write=self.stdout.write)
+        # Last, so the suggestions see every demo organization, offer and need (idempotent).
+        self.stdout.write(f"Synergien: {refresh.full_refresh().summary()}")
         self._print_logins(passwords)
 
     def _logins_path(self):

@@ -1,9 +1,14 @@
-"""`smartregion synergies rank`: rank partners from JSON Lines files, without a database.
+"""`smartregion synergies …`: the engine's file interface and the platform's periodic jobs.
 
     smartregion synergies rank --actors A.jsonl [--candidates B.jsonl] [--top 10]
-                               [--output out.jsonl]
+                               [--output out.jsonl]       files only, no database
+    smartregion synergies refresh [--organization SLUG …]  all suggestions (nightly), or what
+                                                          the change of these organizations affects
+    smartregion synergies digest                          weekly digest mails (once per ISO week)
+    smartregion synergies tandems                         propose tandems, remind formed ones
 
-Subcommands share this command (argparse subparsers), so `refresh` can join `rank` later.
+Every database job is idempotent: running it twice changes nothing more (see docs/operations.md
+for the timers).
 """
 
 import argparse
@@ -20,7 +25,7 @@ MAX_TOP = 1000
 
 
 class Command(BaseCommand):
-    help = "Synergien: passende Partner berechnen (Unterbefehle: rank)."
+    help = "Synergien: passende Partner berechnen (Unterbefehle: rank, refresh, digest, tandems)."
     # The file interface needs no database: skip the system checks, which may touch it.
     requires_system_checks = []
 
@@ -41,9 +46,78 @@ class Command(BaseCommand):
             "-v", "--verbosity", type=int, choices=[0, 1, 2, 3], default=argparse.SUPPRESS
         )
 
+        refresh = subcommands.add_parser(
+            "refresh",
+            help="Vorschläge aller veröffentlichten Organisationen neu berechnen (nächtlich).",
+            description="Berechnet die Vorschläge neu und speichert sie; Rückmeldungen bleiben "
+            "erhalten. Mit --organization nur, was die Änderung dieser Organisationen betrifft.",
+        )
+        refresh.add_argument(
+            "--organization", action="append", default=[], metavar="SLUG",
+            help="nur inkrementell für diese Organisation (mehrfach möglich)",
+        )  # fmt: skip
+        digest = subcommands.add_parser(
+            "digest", help="Wochenüberblick an alle, die ihn bestellt haben (einmal je Woche)."
+        )
+        tandems = subcommands.add_parser(
+            "tandems", help="Tandems vorschlagen und an vereinbarte Treffen erinnern."
+        )
+        for sub in (refresh, digest, tandems):
+            sub.add_argument(
+                "-v", "--verbosity", type=int, choices=[0, 1, 2, 3], default=argparse.SUPPRESS
+            )
+
     def handle(self, *args, subcommand, **options):
         if subcommand == "rank":
             self.rank(**options)
+        else:
+            # The database jobs need what the file interface skips.
+            self.check(databases=["default"])
+            getattr(self, subcommand)(**options)
+
+    def refresh(self, *, organization, verbosity=1, **_options):
+        from smartregion.organizations.models import Organization
+        from smartregion.synergies import alerts, refresh
+
+        if organization:
+            found = dict(
+                Organization.objects.filter(slug__in=organization).values_list("slug", "pk")
+            )
+            missing = sorted(set(organization) - set(found))
+            if missing:
+                raise CommandError(f"Unbekannte Organisation: {', '.join(missing)}")
+            stats = refresh.incremental_refresh(found.values())
+            alerts.check_new_needs(index=stats.index, organization_ids=list(found.values()))
+        else:
+            stats = refresh.full_refresh(progress=self._progress if verbosity else None)
+            if verbosity:
+                self.stderr.write("")
+        if verbosity:
+            self.stdout.write(stats.summary())
+
+    def _progress(self, done: int, total: int) -> None:
+        self.stderr.write(f"\rVorschläge: {done}/{total} Organisationen", ending="")
+        self.stderr.flush()
+
+    def digest(self, *, verbosity=1, **_options):
+        from smartregion.synergies.digest import send_digests
+
+        stats = send_digests(write=self.stdout.write if verbosity > 1 else None)
+        if verbosity:
+            self.stdout.write(
+                f"Wochenüberblick: {stats.sent} gesendet, {stats.empty} ohne Neues "
+                f"(von {stats.members} fälligen)."
+            )
+
+    def tandems(self, *, verbosity=1, **_options):
+        from smartregion.synergies.tandems import pairing, reminders
+
+        proposed = pairing.propose_tandems()
+        reminded = reminders.send_checkin_reminders()
+        if verbosity:
+            self.stdout.write(
+                f"Tandems: {proposed} neu vorgeschlagen, {reminded} Erinnerungen gesendet."
+            )
 
     def rank(self, *, actors, candidates, top, output, verbosity=1, **_options):
         if not 1 <= top <= MAX_TOP:

@@ -182,9 +182,13 @@ class Project(Publishable):
     municipalities = models.ManyToManyField(
         Municipality, verbose_name=_("beteiligte Kommunen"), blank=True, related_name="projects"
     )
+    # Optional only for projects imported from a publiccode.yml (the file names no organization
+    # of the landscape); the form requires it for everything entered by people.
     lead_organization = models.ForeignKey(
         Organization,
         verbose_name=_("federführende Organisation"),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="led_projects",
     )
@@ -192,6 +196,11 @@ class Project(Publishable):
         OzgService, verbose_name=_("OZG-Leistungen"), blank=True, related_name="projects"
     )
     is_demo = models.BooleanField(_("Demo-Eintrag"), default=False)
+    is_imported = models.BooleanField(
+        _("aus publiccode.yml importiert"),
+        default=False,
+        help_text=_("Titel und Beschreibung stammen aus der publiccode.yml der Software."),
+    )
 
     objects = ProjectQuerySet.as_manager()
 
@@ -240,14 +249,42 @@ class Project(Publishable):
         ).exists()
 
     def notification_emails(self) -> list[str]:
-        emails = list(self.lead_organization.notification_emails())
+        lead = self.lead_organization
+        emails = list(lead.notification_emails()) if lead is not None else []
         for address in super().notification_emails():
             if address not in emails:
                 emails.append(address)
         return emails
 
+    def contact_point_emails(self) -> list[str]:
+        """Who hears about adoptions and questions: the contact point ("Anlaufstelle") when
+        the transfer profile names an address, else the people who are told about the project."""
+        profile = self.transfer_profile
+        if profile is not None and profile.contact_email:
+            return [profile.contact_email]
+        return self.notification_emails()
+
+    def is_contact_point(self, user) -> bool:
+        """The person behind the contact point's address: signed in with it, and verified."""
+        profile = self.transfer_profile
+        if profile is None or not profile.contact_email:
+            return False
+        if not getattr(user, "is_authenticated", False):
+            return False
+        from allauth.account.models import EmailAddress
+
+        return EmailAddress.objects.filter(
+            user=user, email__iexact=profile.contact_email, verified=True
+        ).exists()
+
+    def can_respond(self, user) -> bool:
+        """Who speaks for the project to adopters and askers: its editors and the contact
+        point (who may have no role in any of its organizations)."""
+        return self.can_edit(user) or self.is_contact_point(user)
+
     def moderation_title(self) -> str:
-        return f"{self.title} ({self.lead_organization.name})"
+        lead = self.lead_organization
+        return f"{self.title} ({lead.name})" if lead is not None else self.title
 
     def moderation_excerpt(self) -> str:
         return self.summary or super().moderation_excerpt()

@@ -1,0 +1,1 @@
+"""Adoptions ("Nachnutzung"): services, forms and pages."""

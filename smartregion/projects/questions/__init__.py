@@ -1,0 +1,1 @@
+"""Questions and answers about projects ("Fragen & Antworten"): services, forms and pages."""

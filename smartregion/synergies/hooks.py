@@ -1,0 +1,66 @@
+"""Hearing of changes: profiles, offers and needs changed in a transaction are refreshed by one
+task after it commits.
+
+The search index's `on_change` fires for every organization, offer and need a service or a
+workflow transition touches (search/index.py). Approving an organization publishes its drafted
+offers too, so one transaction may touch the same organization five times: the ids are
+collected per transaction and enqueued once, on commit, so a rolled-back change refreshes
+nothing and the task sees the committed state.
+"""
+
+from django.db import transaction
+
+from smartregion.organizations.models import Need, Offer, Organization
+
+
+class _Batch:
+    """The organizations changed in the current transaction; runs once on commit."""
+
+    def __init__(self):
+        self.organization_ids: set[int] = set()
+
+    def __call__(self):
+        from .tasks import refresh_organizations
+
+        refresh_organizations.enqueue(organization_ids=sorted(self.organization_ids))
+
+
+def _current_batch(connection) -> _Batch:
+    # A batch registered in a savepoint that was rolled back is gone from run_on_commit with it;
+    # then a new one is started.
+    for _savepoints, callback, *_ in connection.run_on_commit:
+        if isinstance(callback, _Batch):
+            return callback
+    batch = _Batch()
+    transaction.on_commit(batch)
+    return batch
+
+
+def organization_of(obj) -> int | None:
+    if isinstance(obj, Organization):
+        return obj.pk
+    if isinstance(obj, Offer | Need):
+        return obj.organization_id
+    return None
+
+
+def changed(obj) -> None:
+    """search.index.on_change listener."""
+    organization_id = organization_of(obj)
+    if organization_id is None:
+        return
+    schedule_refresh(organization_id)
+
+
+def schedule_refresh(organization_id: int) -> None:
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        _single(organization_id)()
+        return
+    _current_batch(connection).organization_ids.add(organization_id)
+
+
+def _single(organization_id: int) -> _Batch:
+    batch = _Batch()
+    batch.organization_ids.add(organization_id)
+    return batch

@@ -1,0 +1,139 @@
+"""The engine's inputs from the database: published organizations with their public offers and
+needs, as plain `engine.Actor`s (id = the organization's primary key as text).
+
+Everything is read with a handful of flat queries (no per-organization query), so building the
+actors of 10,000 organizations takes about a second; see bench notes in refresh.py.
+"""
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db.models import Q
+from django.utils import timezone
+
+from smartregion.core.text import plain_excerpt
+from smartregion.core.workflow import Status
+from smartregion.organizations.models import Need, Offer, Organization
+
+from .engine import Actor, Item
+
+TEXT_LIMIT = 2000  # characters of a description the engine reads
+# Markdown only where it could change the words: most descriptions are plain text, and rendering
+# 40,000 of them through markdown-it would cost more than the rest of the refresh.
+_MARKDOWN = re.compile(r"[*_#`<>\[\]|~]")
+
+
+def plain(text: str) -> str:
+    text = text or ""
+    if _MARKDOWN.search(text):
+        return plain_excerpt(text, TEXT_LIMIT)
+    return text[:TEXT_LIMIT]
+
+
+def _grouped(rows: Iterable[tuple[int, str]]) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = defaultdict(list)
+    for key, value in rows:
+        out[key].append(value)
+    return out
+
+
+def _items(model, ids: set[int] | None, *, audiences: bool) -> dict[int, list[Item]]:
+    """Public, current offers or needs of the organizations (all published when ids is None)."""
+    today = timezone.localdate()
+    qs = model.objects.public()
+    if model is Offer:
+        qs = qs.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+    else:
+        qs = qs.filter(expires_on__gte=today)
+    if ids is not None:
+        qs = qs.filter(organization_id__in=ids)
+    rows = list(qs.order_by("pk").values_list("pk", "organization_id", "title", "description"))
+    item_ids = [r[0] for r in rows]
+    topics = _through(model, "topics", "topic__name", item_ids, ids)
+    people = _through(model, "audiences", "audience__name", item_ids, ids) if audiences else {}
+    out: dict[int, list[Item]] = defaultdict(list)
+    for pk, org_id, title, description in rows:
+        out[org_id].append(
+            Item(
+                title=title,
+                description=plain(description),
+                topics=tuple(topics.get(pk, ())),
+                audiences=tuple(people.get(pk, ())),
+            )
+        )
+    return out
+
+
+def _through(model, relation: str, value: str, item_ids: list[int], org_ids: set[int] | None):
+    through = getattr(model, relation).through
+    owner = f"{model._meta.model_name}_id"
+    qs = through.objects.all()
+    if org_ids is not None:
+        qs = qs.filter(**{f"{model._meta.model_name}__organization_id__in": org_ids})
+    if not item_ids:
+        return {}
+    return _grouped(qs.values_list(owner, value))
+
+
+def load_actors(ids: Iterable[int] | None = None) -> list[Actor]:
+    """Actors of the published organizations (or of those among `ids`), ordered by pk."""
+    wanted = set(ids) if ids is not None else None
+    qs = Organization.objects.filter(status=Status.PUBLISHED)
+    if wanted is not None:
+        qs = qs.filter(pk__in=wanted)
+    orgs = list(
+        qs.order_by("pk").values_list(
+            "pk",
+            "name",
+            "kind",
+            "short_description",
+            "description",
+            "municipality__ags",
+            "lat",
+            "lon",
+            "is_member",
+        )
+    )
+    through = Organization.topics.through.objects.all()
+    if wanted is not None:
+        through = through.filter(organization_id__in=wanted)
+    topics = _grouped(through.values_list("organization_id", "topic__name"))
+    offers = _items(Offer, wanted, audiences=True)
+    needs = _items(Need, wanted, audiences=False)
+    return [
+        Actor(
+            id=str(pk),
+            name=name,
+            kind=kind,
+            description="\n".join(filter(None, [short, plain(description)])),
+            topics=tuple(topics.get(pk, ())),
+            offers=tuple(offers.get(pk, ())),
+            needs=tuple(needs.get(pk, ())),
+            municipality=ags or "",
+            lat=lat,
+            lon=lon,
+            member=member,
+        )
+        for pk, name, kind, short, description, ags, lat, lon, member in orgs
+    ]
+
+
+def need_actor(need: Need) -> Actor:
+    """One need alone, as a seeker: whose offers answer it (the need alerts)."""
+    org = need.organization
+    return Actor(
+        id=f"need:{need.pk}",
+        name=org.name,
+        kind=org.kind,
+        needs=(
+            Item(
+                title=need.title,
+                description=plain(need.description),
+                topics=tuple(t.name for t in need.topics.all()),
+            ),
+        ),
+        municipality=org.municipality.ags if org.municipality_id else "",
+        lat=org.lat,
+        lon=org.lon,
+    )

@@ -1,0 +1,161 @@
+"""Stored suggestions: the full refresh, the incremental one after a change, and feedback that
+survives both."""
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+
+from smartregion.core import workflow
+from smartregion.organizations import services as org_services
+from smartregion.organizations.models import Organization
+from smartregion.synergies import refresh
+from smartregion.synergies.models import Suggestion
+from tests.factories import UserFactory
+
+from .conftest import member, need, offer, published, stored, suggestion
+
+pytestmark = pytest.mark.django_db
+
+
+def test_full_refresh_stores_partners_with_german_reasons(refreshed):
+    s = suggestion(refreshed.school, refreshed.tablets)
+    assert s.kind == "need_offer"
+    assert 0 < s.score <= 1
+    assert s.position == 1
+    assert any("sucht „Schuldigitalisierung“" in r for r in s.reasons)
+    assert any("Schule ↔ Unternehmen" in r for r in s.reasons)
+    assert not Suggestion.objects.filter(organization=refreshed.bakery).exists()
+
+
+def test_full_refresh_twice_changes_nothing(refreshed):
+    before = stored()
+    stats = refresh.full_refresh()
+    assert stats.created == stats.updated == stats.deleted == 0
+    assert stats.unchanged == sum(len(v) for v in before.values())
+    assert stored() == before
+
+
+def test_command_refreshes_and_reports(landscape, capsys):
+    call_command("synergies", "refresh")
+    out = capsys.readouterr().out
+    assert "Listen:" in out and "neu" in out
+    assert Suggestion.objects.filter(organization=landscape.school).exists()
+
+
+def test_incremental_refresh_equals_full_for_what_a_change_affects(refreshed):
+    # A new offer makes the bakery a partner of the school (it enters the school's list).
+    offer(
+        refreshed.bakery,
+        "Digitalisierung von Schulen mit Tablets",
+        "Fortbildung für Lehrkräfte, WLAN und Tablets im Unterricht.",
+        topics=["bildung-schulen"],
+    )
+    stats = refresh.incremental_refresh([refreshed.bakery.pk])
+    incremental = stored()
+    assert refreshed.bakery.pk in [other for other, *_ in incremental[refreshed.school.pk]]
+    assert stats.organizations >= 2
+    affected = {refreshed.bakery.pk, refreshed.school.pk, refreshed.tablets.pk}
+    refresh.full_refresh()
+    full = stored()
+    assert {k: full[k] for k in affected} == {k: incremental[k] for k in affected}
+    # Lists the change does not touch keep their partners, kinds and reasons; only their scores
+    # drift with corpus-wide statistics (average text lengths), which the nightly run settles.
+    assert full.keys() == incremental.keys()
+    for org, rows in full.items():
+        assert [r[:2] + r[3:] for r in rows] == [r[:2] + r[3:] for r in incremental[org]]
+        assert all(abs(a[2] - b[2]) < 0.01 for a, b in zip(rows, incremental[org], strict=True))
+
+
+def test_incremental_refresh_recomputes_only_affected_lists(refreshed):
+    untouched = suggestion(refreshed.university, refreshed.startup)
+    computed = untouched.computed_at
+    need(refreshed.bakery, "Tablets für die Schule", "Wir suchen Tablets und WLAN.")
+    stats = refresh.incremental_refresh([refreshed.bakery.pk])
+    untouched.refresh_from_db()
+    assert untouched.computed_at == computed
+    assert stats.organizations < len(refreshed.all())
+
+
+def test_archived_organization_leaves_every_list(refreshed, coordinator):
+    workflow.archive(obj=refreshed.tablets, by=coordinator)
+    refresh.incremental_refresh([refreshed.tablets.pk])
+    assert not Suggestion.objects.filter(other=refreshed.tablets, active=True).exists()
+    assert not Suggestion.objects.filter(organization=refreshed.tablets).exists()
+
+
+def test_feedback_survives_refresh_even_when_the_partner_drops_out(refreshed, coordinator):
+    s = suggestion(refreshed.city, refreshed.security)
+    s.feedback = Suggestion.Feedback.HIDDEN
+    s.save()
+    refresh.full_refresh()
+    s.refresh_from_db()
+    assert s.feedback == Suggestion.Feedback.HIDDEN and s.active
+    # The partner leaves: the row stays (inactive) because it carries feedback.
+    Organization.objects.filter(pk=refreshed.security.pk).update(status="archived")
+    refresh.incremental_refresh([refreshed.security.pk])
+    s.refresh_from_db()
+    assert s.feedback == Suggestion.Feedback.HIDDEN
+    assert not s.active
+    refresh.full_refresh()
+    assert Suggestion.objects.get(pk=s.pk).feedback == Suggestion.Feedback.HIDDEN
+
+
+def test_a_profile_change_through_the_service_refreshes_after_commit(
+    refreshed, django_capture_on_commit_callbacks
+):
+    owner = member(refreshed.bakery, UserFactory())
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        org_services.organization_update(
+            organization=refreshed.bakery,
+            by=owner,
+            short_description="Wir bieten Tablets, WLAN und Fortbildung für Schulen im Unterricht.",
+        )
+    assert len(callbacks) == 1  # one task for the transaction, however often it indexed
+    assert Suggestion.objects.filter(organization=refreshed.school, other=refreshed.bakery).exists()
+
+
+def test_one_task_per_transaction_however_often_it_indexes(
+    region, django_capture_on_commit_callbacks, coordinator
+):
+    owner = UserFactory()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        org = org_services.organization_propose(user=owner, name="Neue Schule", kind="school")
+        for n in range(3):
+            org_services.offer_create(
+                organization=org, by=owner, title=f"Kurs {n}", kind="training"
+            )
+        workflow.approve(obj=org, by=coordinator)  # publishes the three drafted offers too
+    assert len(callbacks) == 1
+    assert callbacks[0].organization_ids == {org.pk}
+
+
+def test_rolled_back_change_refreshes_nothing(refreshed, django_capture_on_commit_callbacks):
+    owner = member(refreshed.bakery)
+    with (
+        django_capture_on_commit_callbacks(execute=False) as callbacks,
+        pytest.raises(RuntimeError, match="boom"),
+        transaction.atomic(),  # a savepoint here, rolled back with its on-commit callbacks
+    ):
+        org_services.organization_update(
+            organization=refreshed.bakery, by=owner, short_description="Neu"
+        )
+        raise RuntimeError("boom")
+    assert callbacks == []
+
+
+def test_new_published_organization_is_found_without_a_full_refresh(refreshed):
+    newcomer = published("Schul-IT Lippe GmbH", short="Tablets und WLAN für Schulen.")
+    offer(newcomer, "Digitalisierung von Schulen", "Tablets, WLAN, Fortbildung im Unterricht.")
+    refresh.incremental_refresh([newcomer.pk])
+    assert Suggestion.objects.filter(organization=refreshed.school, other=newcomer).exists()
+    assert Suggestion.objects.filter(organization=newcomer, other=refreshed.school).exists()
+
+
+def test_command_refreshes_one_organization_and_names_unknown_ones(refreshed, capsys):
+    from django.core.management.base import CommandError
+
+    offer(refreshed.bakery, "Digitalisierung von Schulen", "Tablets und WLAN im Unterricht.")
+    call_command("synergies", "refresh", "--organization", refreshed.bakery.slug)
+    assert Suggestion.objects.filter(organization=refreshed.school, other=refreshed.bakery).exists()
+    with pytest.raises(CommandError, match="gibt-es-nicht"):
+        call_command("synergies", "refresh", "--organization", "gibt-es-nicht")
