@@ -14,6 +14,17 @@ IMMEDIATE_TASKS = {
 
 
 @pytest.fixture(autouse=True)
+def _fresh_engine_index():
+    """The synergy engine's index is kept per process (synergies.refresh.current_index); each
+    test's database is rolled back, so each test starts without one."""
+    from smartregion.synergies import refresh
+
+    refresh.forget_index()
+    yield
+    refresh.forget_index()
+
+
+@pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     """Tasks run at once, static files need no collectstatic, mails stay in memory."""
     settings.TASKS = IMMEDIATE_TASKS

@@ -274,3 +274,60 @@ def _offers_and_needs(rng, orgs, org_topics, audiences, per_org, counts, now) ->
 
 
 _ = Topic  # the model is used through region.topics
+
+
+def generate_projects(
+    *, projects: int, seed: int = 1, progress: Callable[[str, int, int], None] | None = None
+) -> int:
+    """Synthetic published projects for benchmarks: each implements one to four real OZG
+    services, has one to three of the region's topics, a synthetic lead organization and a
+    transfer profile. Marked as demo data."""
+    from smartregion.projects.models import OzgService, Project, TransferProfile
+
+    rng = random.Random(seed + 1)  # noqa: S311 - synthetic data, not security
+    region = Region.objects.home()
+    if region is None:
+        raise ValueError("Die Region ist nicht geladen (smartregion region load …).")
+    topics = list(region.topics.filter(parent__isnull=False))
+    services = list(OzgService.objects.only("pk", "name"))
+    leads = list(
+        Organization.objects.filter(slug__startswith="synthetisch-").values_list("pk", flat=True)
+    )
+    if not services or not leads:
+        raise ValueError("Projekte brauchen die OZG-Leistungen und synthetische Organisationen.")
+    places = list(region.municipalities.values_list("pk", flat=True))
+    start = Project.objects.filter(slug__startswith="synthetisches-projekt-").count()
+    now = timezone.now()
+    for n in range(start, start + projects):
+        chosen = rng.sample(services, rng.randint(1, 4))
+        title = f"Digitale {chosen[0].name}"[:200]
+        with transaction.atomic():
+            project = Project.objects.create(
+                title=title,
+                slug=f"synthetisches-projekt-{n}",
+                summary=f"Synthetischer Demo-Eintrag. {title} online für Bürgerinnen und Bürger.",
+                description=" ".join(
+                    f"Das Projekt setzt die OZG-Leistung {s.name} digital um." for s in chosen
+                ),
+                lead_organization_id=rng.choice(leads),
+                is_demo=True,
+                status=Status.PUBLISHED,
+                published_at=now,
+            )
+            project.topics.set(rng.sample(topics, rng.randint(1, 3)))
+            project.ozg_services.set(chosen)
+            project.municipalities.set(rng.sample(places, 1))
+            TransferProfile.objects.create(
+                project=project,
+                maturity=rng.choice(["pilot", "operating", "sustained"]),
+                prerequisites_technical=rng.choice(
+                    [
+                        "Ein Dokumentenmanagementsystem mit E-Akte.",
+                        "Ein Servicekonto und eine Schnittstelle zum Fachverfahren.",
+                        "Ein Terminverwaltungssystem und ein Onlineportal.",
+                    ]
+                ),
+            )
+        if progress:
+            progress("projects", n - start + 1, projects)
+    return projects

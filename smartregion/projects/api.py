@@ -17,10 +17,14 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
 from smartregion.search import query as search_query
+from smartregion.synergies.models import ProjectSuggestion
 
 from .models import Adoption, Project, Question, TransferProfile
 from .search import ADOPTION_SORT
 from .software.api import router as software_router
+
+HELPERS = 6  # „Wer kann helfen?“ in a project's detail, as on its page
+QUESTIONS_PAGE = 50
 
 router = Router(tags=["projects"])
 router.add_router("", software_router)
@@ -189,7 +193,16 @@ class QuestionOut(Schema):
 
 class QuestionPage(Schema):
     count: int
+    page: int
+    pages: int
     results: list[QuestionOut]
+
+
+class HelperOut(Schema):
+    organization: OrganizationRef
+    score: float = Field(description="0..1, as the synergy engine ranked it")
+    kind: str = Field(description="need_offer, complementary or peer")
+    reasons: list[str] = Field(description="in German")
 
 
 class ProjectDetail(ProjectItem):
@@ -207,6 +220,9 @@ class ProjectDetail(ProjectItem):
     transfer: TransferOut | None
     adoptions: list[AdoptionOut] = Field(description="municipalities that reuse the project")
     questions: list[QuestionOut] = Field(description="answered questions (the FAQ)")
+    helpers: list[HelperOut] = Field(
+        description="organizations of the landscape that could help to implement or reuse it"
+    )
     updated_at: dt.datetime
 
 
@@ -336,6 +352,15 @@ def project_detail_out(project: Project) -> dict:
         "transfer": _transfer(project.transfer_profile),
         "adoptions": [adoption_out(a) for a in project.adoptions.all()],
         "questions": [question_out(q) for q in project.questions.all()],
+        "helpers": [
+            {
+                "organization": _org_ref(h.organization),
+                "score": h.score,
+                "kind": h.kind,
+                "reasons": h.reasons,
+            }
+            for h in getattr(project, "helper_rows", [])
+        ],
         "updated_at": project.updated_at,
     }
 
@@ -405,6 +430,14 @@ def project(request, slug: str):
             "presentations",
             _public_adoptions(),
             _faq(),
+            Prefetch(
+                "suggestions",
+                queryset=ProjectSuggestion.objects.public()
+                .helpers()
+                .select_related("organization")
+                .order_by("position")[:HELPERS],
+                to_attr="helper_rows",
+            ),
         ),
         slug=slug[:220],
     )
@@ -416,9 +449,13 @@ def project(request, slug: str):
     response={200: QuestionPage, 404: ErrorOut},
     url_name="project_questions",
 )
-def project_questions(request, slug: str):
-    """A published project's answered questions, newest answer first. Questions waiting for
-    moderation or for their answer are not public."""
+def project_questions(request, slug: str, page: int = Query(1, ge=1, le=10_000)):
+    """A published project's answered questions, newest answer first, QUESTIONS_PAGE a page.
+    Questions waiting for moderation or for their answer are not public."""
     project = get_object_or_404(Project.objects.published(), slug=slug[:220])
-    items = [question_out(q) for q in project.questions.faq().order_by("-answered_at", "-pk")]
-    return {"count": len(items), "results": items}
+    faq = project.questions.faq().order_by("-answered_at", "-pk")
+    count = faq.count()
+    start = (page - 1) * QUESTIONS_PAGE
+    items = [question_out(q) for q in faq[start : start + QUESTIONS_PAGE]]
+    pages = max(1, -(-count // QUESTIONS_PAGE))
+    return {"count": count, "page": page, "pages": pages, "results": items}

@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from smartregion.search.views import listing, render_listing
+from smartregion.synergies.models import ProjectSuggestion
 
-from .matching import helpers_for
 from .models import Adoption, OzgSubject, Project, ProjectPartner
 from .search import ADOPTION_SORT
 from .software.export import exportable
@@ -158,7 +158,7 @@ def project_detail(request, slug: str):
         "ozg_groups": _ozg_groups(project.ozg_services.all()),
         "profile": project.transfer_profile,
         "presentations": list(project.presentations.all()),
-        "helpers": helpers_for(project, HELPERS_SHOWN),
+        "helpers": ProjectSuggestion.objects.helpers_of(project, HELPERS_SHOWN),
         **_reuse(project, request.user),
         "jsonld": jsonld(
             project_jsonld(

@@ -17,7 +17,7 @@ from smartregion.organizations.models import Need
 
 from . import engine, unsubscribe
 from .engine import Index, rank
-from .inputs import need_actor
+from .inputs import ORGANIZATION_KINDS, need_actor
 from .models import AlertSettings, NeedAlert, NeedCoverage
 
 STRONG = 0.3  # score from which an offer answers a need well enough to interrupt someone
@@ -38,7 +38,7 @@ def _needs():
 
 def matches(index: Index, needs: list[Need]) -> list[list[engine.Suggestion]]:
     """Strong answers to each need, best first (never the seeking organization itself)."""
-    ranked = rank(index, [need_actor(n) for n in needs], top=PER_NEED * 2)
+    ranked = rank(index, [need_actor(n) for n in needs], top=PER_NEED * 2, kinds=ORGANIZATION_KINDS)
     return [
         [
             s
@@ -63,7 +63,17 @@ def update_coverage(index: Index, organization_ids: Iterable[int] | None = None)
     now = timezone.now()
     for start in range(0, len(needs), CHUNK):
         chunk = needs[start : start + CHUNK]
-        ranked = rank(index, [need_actor(n) for n in chunk], top=PER_NEED * 2) if len(index) else []
+        ranked = (
+            rank(
+                index,
+                [need_actor(n) for n in chunk],
+                top=PER_NEED * 2,
+                kinds=ORGANIZATION_KINDS,
+                explain=False,  # coverage keeps scores only
+            )
+            if len(index)
+            else []
+        )
         with transaction.atomic():
             for need, found in zip(chunk, ranked or [[]] * len(chunk), strict=True):
                 offers = [s for s in found if int(s.id) != need.organization_id]

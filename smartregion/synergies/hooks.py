@@ -1,5 +1,5 @@
-"""Hearing of changes: profiles, offers and needs changed in a transaction are refreshed by one
-task after it commits.
+"""Hearing of changes: profiles, offers, needs and projects changed in a transaction are
+refreshed by one task after it commits.
 
 The search index's `on_change` fires for every organization, offer and need a service or a
 workflow transition touches (search/index.py). Approving an organization publishes its drafted
@@ -11,18 +11,23 @@ nothing and the task sees the committed state.
 from django.db import transaction
 
 from smartregion.organizations.models import Need, Offer, Organization
+from smartregion.projects.models import Project
 
 
 class _Batch:
-    """The organizations changed in the current transaction; runs once on commit."""
+    """The organizations and projects changed in the current transaction; runs once on commit."""
 
     def __init__(self):
         self.organization_ids: set[int] = set()
+        self.project_ids: set[int] = set()
 
     def __call__(self):
-        from .tasks import refresh_organizations
+        from .tasks import refresh_organizations, refresh_projects
 
-        refresh_organizations.enqueue(organization_ids=sorted(self.organization_ids))
+        if self.organization_ids:
+            refresh_organizations.enqueue(organization_ids=sorted(self.organization_ids))
+        if self.project_ids:
+            refresh_projects.enqueue(project_ids=sorted(self.project_ids))
 
 
 def _current_batch(connection) -> _Batch:
@@ -46,21 +51,20 @@ def organization_of(obj) -> int | None:
 
 def changed(obj) -> None:
     """search.index.on_change listener."""
+    if isinstance(obj, Project):
+        _schedule(project_id=obj.pk)
+        return
     organization_id = organization_of(obj)
-    if organization_id is None:
-        return
-    schedule_refresh(organization_id)
+    if organization_id is not None:
+        _schedule(organization_id=organization_id)
 
 
-def schedule_refresh(organization_id: int) -> None:
+def _schedule(*, organization_id: int | None = None, project_id: int | None = None) -> None:
     connection = transaction.get_connection()
+    batch = _current_batch(connection) if connection.in_atomic_block else _Batch()
+    if organization_id is not None:
+        batch.organization_ids.add(organization_id)
+    if project_id is not None:
+        batch.project_ids.add(project_id)
     if not connection.in_atomic_block:
-        _single(organization_id)()
-        return
-    _current_batch(connection).organization_ids.add(organization_id)
-
-
-def _single(organization_id: int) -> _Batch:
-    batch = _Batch()
-    batch.organization_ids.add(organization_id)
-    return batch
+        batch()

@@ -1,5 +1,6 @@
 """The engine's inputs from the database: published organizations with their public offers and
-needs, as plain `engine.Actor`s (id = the organization's primary key as text).
+needs, and published projects, as plain `engine.Actor`s (id = the organization's primary key as
+text, "project:<pk>" for a project). One index holds both (refresh.current_index).
 
 Everything is read with a handful of flat queries (no per-organization query), so building the
 actors of 10,000 organizations takes about a second; see bench notes in refresh.py.
@@ -14,9 +15,40 @@ from django.utils import timezone
 
 from smartregion.core.text import plain_excerpt
 from smartregion.core.workflow import Status
+from smartregion.demo.marking import without_notes
 from smartregion.organizations.models import Need, Offer, Organization
 
-from .engine import Actor, Item
+from .engine import KINDS, Actor, Item
+
+PROJECT_PREFIX = "project:"
+ORGANIZATION_KINDS = tuple(k for k in KINDS if k != "project")
+
+
+def project_id(pk: int) -> str:
+    return f"{PROJECT_PREFIX}{pk}"
+
+
+def split_ids(actor_ids: Iterable[str]) -> tuple[set[int], set[int]]:
+    """Organization and project primary keys of these actor ids."""
+    organizations, projects = set(), set()
+    for actor_id in actor_ids:
+        if actor_id.startswith(PROJECT_PREFIX):
+            projects.add(int(actor_id.removeprefix(PROJECT_PREFIX)))
+        else:
+            organizations.add(int(actor_id))
+    return organizations, projects
+
+
+def index_actors(actor_ids: Iterable[str] | None = None) -> list[Actor]:
+    """Everything the index holds (or the actors among these ids): organizations, then
+    projects."""
+    if actor_ids is None:
+        return load_actors() + project_actors()
+    organizations, projects = split_ids(actor_ids)
+    return (load_actors(organizations) if organizations else []) + (
+        project_actors(projects) if projects else []
+    )
+
 
 TEXT_LIMIT = 2000  # characters of a description the engine reads
 # Markdown only where it could change the words: most descriptions are plain text, and rendering
@@ -24,8 +56,9 @@ TEXT_LIMIT = 2000  # characters of a description the engine reads
 _MARKDOWN = re.compile(r"[*_#`<>\[\]|~]")
 
 
-def plain(text: str) -> str:
-    text = text or ""
+def plain(text: str, *, demo: bool = False) -> str:
+    """Plain text of a description; a demo entry's note that it is one is left out."""
+    text = without_notes(text or "") if demo else text or ""
     if _MARKDOWN.search(text):
         return plain_excerpt(text, TEXT_LIMIT)
     return text[:TEXT_LIMIT]
@@ -48,16 +81,18 @@ def _items(model, ids: set[int] | None, *, audiences: bool) -> dict[int, list[It
         qs = qs.filter(expires_on__gte=today)
     if ids is not None:
         qs = qs.filter(organization_id__in=ids)
-    rows = list(qs.order_by("pk").values_list("pk", "organization_id", "title", "description"))
+    rows = list(
+        qs.order_by("pk").values_list("pk", "organization_id", "title", "description", "is_demo")
+    )
     item_ids = [r[0] for r in rows]
     topics = _through(model, "topics", "topic__name", item_ids, ids)
     people = _through(model, "audiences", "audience__name", item_ids, ids) if audiences else {}
     out: dict[int, list[Item]] = defaultdict(list)
-    for pk, org_id, title, description in rows:
+    for pk, org_id, title, description, demo in rows:
         out[org_id].append(
             Item(
                 title=title,
-                description=plain(description),
+                description=plain(description, demo=demo),
                 topics=tuple(topics.get(pk, ())),
                 audiences=tuple(people.get(pk, ())),
             )
@@ -93,6 +128,7 @@ def load_actors(ids: Iterable[int] | None = None) -> list[Actor]:
             "lat",
             "lon",
             "is_member",
+            "is_demo",
         )
     )
     through = Organization.topics.through.objects.all()
@@ -106,7 +142,9 @@ def load_actors(ids: Iterable[int] | None = None) -> list[Actor]:
             id=str(pk),
             name=name,
             kind=kind,
-            description="\n".join(filter(None, [short, plain(description)])),
+            description="\n".join(
+                filter(None, [plain(short, demo=demo), plain(description, demo=demo)])
+            ),
             topics=tuple(topics.get(pk, ())),
             offers=tuple(offers.get(pk, ())),
             needs=tuple(needs.get(pk, ())),
@@ -115,7 +153,7 @@ def load_actors(ids: Iterable[int] | None = None) -> list[Actor]:
             lon=lon,
             member=member,
         )
-        for pk, name, kind, short, description, ags, lat, lon, member in orgs
+        for pk, name, kind, short, description, ags, lat, lon, member, demo in orgs
     ]
 
 
@@ -129,7 +167,7 @@ def need_actor(need: Need) -> Actor:
         needs=(
             Item(
                 title=need.title,
-                description=plain(need.description),
+                description=plain(need.description, demo=need.is_demo),
                 topics=tuple(t.name for t in need.topics.all()),
             ),
         ),
@@ -137,3 +175,67 @@ def need_actor(need: Need) -> Actor:
         lat=org.lat,
         lon=org.lon,
     )
+
+
+def project_actors(ids: Iterable[int] | None = None) -> list[Actor]:
+    """Published projects (or those among `ids`) as actors of kind "project", id "project:<pk>":
+    what they offer is their reuse (title, summary, description); what they need are hands for
+    their OZG services and technical prerequisites, which local implementers' offers answer."""
+    from smartregion.projects.models import Project, TransferProfile
+
+    qs = Project.objects.published()
+    if ids is not None:
+        qs = qs.filter(pk__in=set(ids))
+    rows = list(
+        qs.order_by("pk").values_list(
+            "pk",
+            "title",
+            "summary",
+            "description",
+            "lead_organization__municipality__ags",
+            "is_demo",
+        )
+    )
+    pks = [r[0] for r in rows]
+    topics = _grouped(
+        Project.topics.through.objects.filter(project_id__in=pks).values_list(
+            "project_id", "topic__name"
+        )
+    )
+    services = _grouped(
+        Project.ozg_services.through.objects.filter(project_id__in=pks)
+        .order_by("ozgservice__name")
+        .values_list("project_id", "ozgservice__name")
+    )
+    places = _grouped(
+        Project.municipalities.through.objects.filter(project_id__in=pks)
+        .order_by("municipality__ags")
+        .values_list("project_id", "municipality__ags")
+    )
+    prerequisites = dict(
+        TransferProfile.objects.filter(project_id__in=pks)
+        .exclude(prerequisites_technical="")
+        .values_list("project_id", "prerequisites_technical")
+    )
+    out = []
+    for pk, title, summary, description, lead_ags, demo in rows:
+        own = tuple(topics.get(pk, ()))
+        # The services alone: the project's topics are its own, not every service's (they would
+        # make any offer on one of them look like an answer to each service).
+        needs = [Item(title=name) for name in services.get(pk, ())]
+        if pk in prerequisites:
+            text = plain(prerequisites[pk], demo=demo)
+            needs.append(Item(title="Technische Voraussetzungen", description=text))
+        out.append(
+            Actor(
+                id=project_id(pk),
+                name=title,
+                kind="project",
+                description=plain(summary, demo=demo),
+                topics=own,
+                offers=(Item(title=title, description=plain(description, demo=demo), topics=own),),
+                needs=tuple(needs),
+                municipality=(places.get(pk) or [lead_ags or ""])[0],
+            )
+        )
+    return out

@@ -1,10 +1,8 @@
 """Computing and storing suggestions: the nightly full refresh and the incremental one.
 
-Both build the engine's index from the database in the process that runs them (no index is kept
-between runs or shared between processes) and write the same rows for the same data:
-
-- full: every published organization's list, in chunks (one transaction each, with progress);
-  lists of organizations that are no longer published are emptied.
+- full: builds the engine's index from the database and ranks every published organization's
+  list, in chunks (one transaction each, with progress); lists of organizations that are no
+  longer published are emptied.
 - incremental, after organizations changed: their own lists; the lists that contain them (they
   may leave those, or their reasons change); and the lists they now enter. The engine's score
   is symmetric, so ranking a changed organization against the index, deeper than what is
@@ -12,31 +10,48 @@ between runs or shared between processes) and write the same rows for the same d
   that score beats the list's weakest entry (or the list is not full). Only those lists are
   ranked again.
 
-Both also refresh the coverage of the needs concerned (alerts.update_coverage).
+The index is kept in the process between runs (`current_index`): building it costs about a
+minute at 100,000 organizations, updating it for one changed organization milliseconds. It is
+derived data, never the truth: every refresh task logs the organizations it was told of
+(IndexChange), and before each use a process applies the log rows it has not seen, so a worker
+also learns of what another worker refreshed. The index is built again after MAX_AGE (new
+words of changed profiles match only from then on, see engine.Index.updated), when its overlay
+of changed actors outgrows OVERLAY_LIMIT, and when the log has gone backwards (a restored
+database).
+
+Both refreshes also refresh the coverage of the needs concerned (alerts.update_coverage) and the
+project lists (project_lists).
 
 Rows carry the members' feedback, which must survive any refresh: a partner that drops out of
 a list keeps its row (active=False) when someone gave feedback on it; others are deleted.
 """
 
+import datetime as dt
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Count, Min
+from django.db.models import Count, F, Max, Min, Q
 from django.utils import timezone
 
+from smartregion.core.bulk import update_rows
 from smartregion.core.workflow import Status
 from smartregion.organizations.models import Organization
 
-from . import alerts, engine
-from .engine import Actor, Index, build_index, rank
-from .inputs import load_actors
-from .models import Suggestion
+from . import alerts, engine, probe, project_lists
+from .engine import Index, build_index, rank
+from .inputs import ORGANIZATION_KINDS, index_actors, project_id
+from .models import IndexChange, Suggestion
 
 TOP = 20  # suggestions stored per organization (the profile shows the first few)
 PROBE = 200  # how deep a changed organization's own ranking is read to find lists it enters
 CHUNK = 500  # organizations ranked and written per transaction in a full refresh
+MAX_AGE = dt.timedelta(hours=6)  # a kept index is built again after this
+OVERLAY_LIMIT = 2000  # changed organizations a kept index holds beside its base at most
+# Log rows are read again this long after a process saw the log's end: a row written in a
+# transaction that commits after a later row's (two workers at once) is still applied.
+LOG_SLACK = dt.timedelta(minutes=2)
 
 Lists = dict[int, list[engine.Suggestion]]
 
@@ -64,15 +79,20 @@ class Stats:
         )
 
 
-def _ranked(index: Index, actors: Sequence[Actor]) -> Lists:
-    results = rank(index, actors, top=TOP)
+def _ranked(index: Index, actors: Sequence[engine.Actor]) -> Lists:
+    """The organizations' lists: other organizations only (projects have lists of their own)."""
+    results = rank(index, ids=[a.id for a in actors], top=TOP, kinds=ORGANIZATION_KINDS)
     return {int(a.id): s for a, s in zip(actors, results, strict=True)}
+
+
+def organizations(index: Index) -> list[engine.Actor]:
+    return [a for a in index.actors if a.kind != "project"]
 
 
 def full_refresh(*, progress: Callable[[int, int], None] | None = None) -> Stats:
     started = time.perf_counter()
-    actors = load_actors()
-    index = build_index(actors)
+    index = _build()
+    actors = organizations(index)
     stats = Stats(index=index)
     for start in range(0, len(actors), CHUNK):
         chunk = actors[start : start + CHUNK]
@@ -89,6 +109,8 @@ def full_refresh(*, progress: Callable[[int, int], None] | None = None) -> Stats
     if stale:
         stats.add(store({pk: [] for pk in stale}))
     alerts.update_coverage(index)
+    project_lists.refresh(index)
+    IndexChange.objects.filter(at__lt=timezone.now() - 2 * MAX_AGE).delete()
     stats.seconds = time.perf_counter() - started
     return stats
 
@@ -96,18 +118,81 @@ def full_refresh(*, progress: Callable[[int, int], None] | None = None) -> Stats
 def incremental_refresh(organization_ids: Iterable[int]) -> Stats:
     started = time.perf_counter()
     changed = set(organization_ids)
-    actors = load_actors()
-    index = build_index(actors)
-    by_id = {int(a.id): a for a in actors}
-    affected = changed | _lists_containing(changed) | _lists_entered(index, changed, by_id)
-    present = [by_id[pk] for pk in sorted(affected) if pk in by_id]
+    record_changes(organization_ids=changed)
+    index = current_index()
+    changed_actors = [a for pk in sorted(changed) if (a := index.get(str(pk)))]
+    affected = changed | _lists_containing(changed) | _lists_entered(index, changed_actors)
+    present = [a for pk in sorted(affected) if (a := index.get(str(pk)))]
     lists = _ranked(index, present) if present else {}
-    lists.update({pk: [] for pk in affected if pk not in by_id})  # no longer published
+    lists.update({pk: [] for pk in affected if pk not in lists})  # no longer published
     stats = store(lists)
     alerts.update_coverage(index, changed)
+    project_lists.organizations_changed(index, changed)
     stats.index = index
     stats.seconds = time.perf_counter() - started
     return stats
+
+
+# --- the index kept between runs ---------------------------------------------------------------
+
+
+@dataclass
+class _Kept:
+    index: Index
+    cursor: int  # the last log row applied
+    seen_at: dt.datetime  # when the log was last read to its end
+    built_at: dt.datetime
+
+
+_kept: _Kept | None = None
+
+
+def forget_index() -> None:
+    """Drop the kept index (tests, and after restoring a database by hand)."""
+    global _kept
+    _kept = None
+
+
+def record_changes(
+    *, organization_ids: Iterable[int] = (), project_ids: Iterable[int] = ()
+) -> None:
+    ids = sorted({str(pk) for pk in organization_ids} | {project_id(pk) for pk in project_ids})
+    IndexChange.objects.bulk_create([IndexChange(actor_id=actor_id) for actor_id in ids])
+
+
+def current_index() -> Index:
+    """The index of the published organizations as the database has them now: the kept one
+    with the logged changes applied, or a new build."""
+    global _kept
+    now = timezone.now()
+    latest = IndexChange.objects.aggregate(m=Max("pk"))["m"] or 0
+    kept = _kept
+    if (
+        kept is None
+        or latest < kept.cursor
+        or now - kept.built_at > MAX_AGE
+        or (kept.index.overlay is not None and len(kept.index.overlay) > OVERLAY_LIMIT)
+    ):
+        return _build()
+    rows = IndexChange.objects.filter(Q(pk__gt=kept.cursor) | Q(at__gte=kept.seen_at - LOG_SLACK))
+    ids = set(rows.filter(pk__lte=latest).values_list("actor_id", flat=True))
+    if ids:
+        actors = index_actors(ids)
+        loaded = {a.id for a in actors}
+        kept.index = kept.index.updated(actors, removed=[i for i in ids if i not in loaded])
+    kept.cursor, kept.seen_at = latest, now
+    return kept.index
+
+
+def _build() -> Index:
+    """A new index from the database, kept for the next runs in this process."""
+    global _kept
+    _kept = None  # the old one's memory is free before the new one is built
+    now = timezone.now()
+    latest = IndexChange.objects.aggregate(m=Max("pk"))["m"] or 0  # read before the actors
+    index = build_index(index_actors())
+    _kept = _Kept(index=index, cursor=latest, seen_at=now, built_at=now)
+    return index
 
 
 def _lists_containing(ids: set[int]) -> set[int]:
@@ -115,21 +200,24 @@ def _lists_containing(ids: set[int]) -> set[int]:
     return set(qs.values_list("organization_id", flat=True))
 
 
-def _lists_entered(index: Index, ids: set[int], by_id: dict[int, Actor]) -> set[int]:
-    present = [by_id[pk] for pk in sorted(ids) if pk in by_id]
+def _lists_entered(index: Index, present: list[engine.Actor]) -> set[int]:
     if not present:
         return set()
-    best: dict[int, float] = {}
-    for suggestions in rank(index, present, top=PROBE, candidates=PROBE):
-        for s in suggestions:
-            best[int(s.id)] = max(best.get(int(s.id), 0.0), s.score)
+    found = rank(
+        index,
+        ids=[a.id for a in present],
+        top=PROBE,
+        candidates=PROBE,
+        kinds=ORGANIZATION_KINDS,
+        explain=False,
+    )
+    best = probe.best_scores(found, int)
     stored = (
         Suggestion.objects.filter(organization_id__in=best, active=True)
-        .values("organization_id")
+        .values(owner=F("organization_id"))
         .annotate(n=Count("id"), weakest=Min("score"))
     )
-    full = {row["organization_id"]: row["weakest"] for row in stored if row["n"] >= TOP}
-    return {pk for pk, score in best.items() if pk not in full or score > full[pk]}
+    return probe.entered(best, stored, limit=TOP)
 
 
 # --- writing ---------------------------------------------------------------------------------
@@ -186,7 +274,7 @@ def store(lists: Lists) -> Stats:
             else:
                 stats.unchanged += 1
     Suggestion.objects.bulk_create(new, batch_size=1000)
-    Suggestion.objects.bulk_update(changed, [*_FIELDS, "computed_at"], batch_size=1000)
+    update_rows(changed, [*_FIELDS, "computed_at"])
     for start in range(0, len(gone), 900):
         Suggestion.objects.filter(pk__in=gone[start : start + 900]).delete()
     stats.created, stats.deleted = len(new), len(gone)
@@ -194,5 +282,5 @@ def store(lists: Lists) -> Stats:
     return stats
 
 
-def published_ids() -> set[int]:
-    return set(Organization.objects.filter(status=Status.PUBLISHED).values_list("pk", flat=True))
+def published_count() -> int:
+    return Organization.objects.filter(status=Status.PUBLISHED).count()

@@ -19,10 +19,11 @@ from django.views.decorators.http import require_POST
 from smartregion.organizations.models import OrganizationRole
 
 from . import services
-from .models import AlertSettings, Suggestion
+from .models import AlertSettings, ProjectSuggestion, Suggestion
 from .unsubscribe import read as read_token
 
 HIDDEN_VIEW = "ausgeblendet"
+PROJECTS = 8  # projects to reuse shown to a municipality
 
 
 def _member_organizations(user) -> list:
@@ -61,8 +62,12 @@ def suggestion_list(request):
     mine = Suggestion.objects.filter(organization=organization)
     shown = mine.filter(feedback=Suggestion.Feedback.HIDDEN) if hidden_view else mine.visible()
     counts = dict(shown.order_by().values_list("kind").annotate(n=Count("id")))
+    # Projects to reuse (municipalities only) are a list of their own, without feedback.
+    projects = [] if hidden_view else ProjectSuggestion.objects.reuse_for(organization, PROJECTS)
+    counts[Suggestion.Kind.PROJECT] = counts.get(Suggestion.Kind.PROJECT, 0) + len(projects)
     if kind:
         shown = shown.filter(kind=kind)
+        projects = projects if kind == Suggestion.Kind.PROJECT else []
     suggestions = list(shown.select_related("other__municipality").order_by("-active", "position"))
     kinds = [
         {"value": value, "label": label, "count": counts.get(value, 0)}
@@ -72,8 +77,10 @@ def suggestion_list(request):
         "organizations": organizations,
         "organization": organization,
         "suggestions": suggestions,
+        "projects": projects,
         "kinds": kinds,
         "kind": kind,
+        "kind_label": Suggestion.Kind(kind).label if kind else "",
         "total": sum(counts.values()),
         "hidden_view": hidden_view,
         "hidden_count": mine.filter(feedback=Suggestion.Feedback.HIDDEN).count(),

@@ -1,4 +1,4 @@
-"""The project catalogue /projekte/, project pages, the OZG reference and „Wer kann helfen?“."""
+"""The project catalogue /projekte/, project pages and the OZG reference."""
 
 import itertools
 import json
@@ -9,14 +9,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from smartregion.core import workflow
-from smartregion.organizations.models import Offer
-from smartregion.projects.matching import helpers_for
 from smartregion.projects.models import OzgService
 from smartregion.regions.models import Topic
 from smartregion.search import index
 from tests.factories import (
     FundingProgrammeFactory,
-    OfferFactory,
     OrganizationFactory,
     ProjectPartnerFactory,
 )
@@ -243,7 +240,7 @@ def test_detail_without_transfer_profile_or_helpers_has_empty_states(client, reg
     project = make_project()
     html = client.get(project.get_absolute_url()).content.decode()
     assert "noch keinen Steckbrief zur Nachnutzung" in html
-    assert "Noch hat keine andere Organisation ein Angebot" in html
+    assert "Noch passt kein Angebot einer anderen Organisation" in html
     assert "Noch sind keine Ergebnisse eingetragen." in html
 
 
@@ -254,48 +251,6 @@ def test_headings_are_in_order_and_forms_have_labels(client, region):
     assert levels[0] == 1 and levels.count(1) == 1
     assert all(b - a <= 1 for a, b in itertools.pairwise(levels))
     assert "<main" in html
-
-
-# --- „Wer kann helfen?“ -----------------------------------------------------------------------
-
-
-def test_helpers_are_ranked_by_shared_topics(region):
-    egov, ki, iot = (Topic.objects.get(slug=s) for s in ("e-government", "ki", "iot"))
-    project = make_project(topics=[egov, ki, iot])
-    one = OfferFactory(organization__name="Eins GmbH")
-    one.topics.set([egov])
-    two = OfferFactory(organization__name="Zwei GmbH")
-    two.topics.set([egov, ki])
-    other = OfferFactory(organization=two.organization)
-    other.topics.set([iot])
-    unrelated = OfferFactory(organization__name="Fremd GmbH")
-    unrelated.topics.set([Topic.objects.get(slug="e-commerce")])
-    hidden = OfferFactory(organization__name="Entwurf GmbH", status="draft")
-    hidden.topics.set([egov, ki, iot])
-    partner = OfferFactory(organization__name="Partner GmbH")
-    partner.topics.set([egov, ki, iot])
-    ProjectPartnerFactory(project=project, organization=partner.organization)
-
-    helpers = helpers_for(project, 5)
-    assert [h.organization.name for h in helpers] == ["Zwei GmbH", "Eins GmbH"]
-    assert helpers[0].overlap == 3
-    assert {t.slug for t in helpers[0].topics} == {"e-government", "ki", "iot"}
-    assert helpers_for(project, 1)[0].organization.name == "Zwei GmbH"
-
-
-def test_helpers_show_on_the_project_page(client, region):
-    egov = Topic.objects.get(slug="e-government")
-    project = make_project(topics=[egov])
-    offer = OfferFactory(
-        organization__name="Verwaltungshelfer AG",
-        title="Beratung E-Akte",
-        kind=Offer.Kind.CONSULTING,
-    )
-    offer.topics.set([egov])
-    html = client.get(project.get_absolute_url()).content.decode()
-    helpers = html[html.index("Wer kann helfen?") :]
-    assert "Verwaltungshelfer AG" in helpers and "Beratung E-Akte" in helpers
-    assert "1 gemeinsames Thema" in helpers
 
 
 # --- the OZG reference -------------------------------------------------------------------------

@@ -325,3 +325,21 @@ def test_api_lists_answered_questions_only_without_addresses(client, reuse, coor
     assert ASKER not in str(detail) and ASKER not in str(data)
     draft = make_project(title="Entwurf", status="pending")
     assert client.get(f"/api/v1/projects/{draft.slug}/questions").status_code == 404
+
+
+def test_api_pages_the_answered_questions(client, reuse, coordinator, monkeypatch):
+    from smartregion.projects import api
+
+    monkeypatch.setattr(api, "QUESTIONS_PAGE", 2)
+    for n in range(3):
+        question = approved(reuse, coordinator, text=f"Frage Nummer {n}?")
+        services.question_answer(question=question, by=reuse.editor, answer=f"Antwort {n}.")
+    first = client.get(f"/api/v1/projects/{reuse.slug}/questions").json()
+    assert (first["count"], first["page"], first["pages"], len(first["results"])) == (3, 1, 2, 2)
+    second = client.get(f"/api/v1/projects/{reuse.slug}/questions", {"page": 2}).json()
+    assert len(second["results"]) == 1
+    seen = {r["question"] for r in first["results"] + second["results"]}
+    assert seen == {f"Frage Nummer {n}?" for n in range(3)}
+    for bad in ("0", "x", "-1"):
+        response = client.get(f"/api/v1/projects/{reuse.slug}/questions", {"page": bad})
+        assert response.status_code == 422

@@ -293,3 +293,84 @@ def test_the_engine_imports_nothing_from_django():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+# --- an index updated in place (the platform's incremental refresh) ----------------------------
+
+
+def test_an_index_updated_with_unchanged_actors_ranks_exactly_as_before(landscape):
+    index = build_index(landscape)
+    updated = index.updated([landscape[1], landscape[3]])
+    assert updated.overlay is not None and len(updated) == len(index)
+    assert rank(updated, landscape) == rank(index, landscape)
+    # Every live actor, the base's first, then the overlay's.
+    assert rank(updated) == rank(index, updated.actors)
+    assert {a.id for a in updated.actors} == {a.id for a in landscape}
+
+
+def test_a_changed_actor_is_found_in_its_new_version_by_others(landscape):
+    index = build_index(landscape)
+    bakery = landscape[-1]
+    changed = replace(
+        bakery,
+        offers=(Item("Cybersicherheit für Produktion", "Schutz vor Cyberangriffen."),),
+    )
+    firma = next(a for a in landscape if a.id == "firma")
+    assert "bakery" not in _ids(rank(index, [firma])[0])
+    updated = index.updated([changed])
+    [found] = rank(updated, [firma])
+    assert "bakery" in _ids(found)
+    reasons = next(s.reasons for s in found if s.id == "bakery")
+    assert any("Cybersicherheit für Produktion" in r for r in reasons)
+    # The original index is left as it was.
+    assert "bakery" not in _ids(rank(index, [firma])[0])
+
+
+def test_an_actor_changed_away_drops_out_and_a_removed_one_is_never_suggested(landscape):
+    index = build_index(landscape)
+    schule = landscape[0]
+    assert _ids(rank(index, [schule])[0])[0] == "mimir"
+    mimir = replace(landscape[1], offers=(), description="Brot und Brötchen.")
+    assert "mimir" not in _ids(rank(index.updated([mimir]), [schule])[0])
+    removed = index.updated(removed=["mimir"])
+    assert len(removed) == len(landscape) - 1
+    assert all("mimir" not in _ids(s) for s in rank(removed, landscape))
+    assert "mimir" not in {a.id for a in removed.actors}
+
+
+def test_updates_accumulate_and_new_actors_are_added(landscape):
+    index = build_index(landscape)
+    newcomer = _actor(
+        "newcomer",
+        kind="company",
+        offers=[("Schulungen zu Cybersicherheit", "Workshops gegen Cyberangriffe.")],
+    )
+    once = index.updated([newcomer])
+    twice = once.updated(removed=["secure"])
+    firma = next(a for a in landscape if a.id == "firma")
+    [found] = rank(twice, [firma])
+    assert "newcomer" in _ids(found) and "secure" not in _ids(found)
+    assert len(twice) == len(landscape)  # one added, one removed
+    assert twice.positions["newcomer"] >= twice.base_size
+    [own] = rank(twice, [newcomer])
+    assert "newcomer" not in _ids(own)  # never itself, also from the overlay
+
+
+def test_indexed_actors_are_ranked_by_id_as_if_encoded_again(landscape):
+    index = build_index(landscape)
+    ids = ["firma", "schule", "unbekannt"]
+    assert rank(index, ids=ids) == rank(index, [landscape[4], landscape[0]])
+    updated = index.updated([replace(landscape[1], member=False)])
+    assert rank(updated, ids=["mimir", "schule"]) == rank(
+        updated, [updated.get("mimir"), landscape[0]]
+    )
+
+
+def test_candidates_can_be_limited_to_kinds_and_filtered_before_they_are_explained(landscape):
+    index = build_index(landscape)
+    firma = landscape[4]
+    assert set(_ids(rank(index, [firma])[0])) >= {"secure", "hochschule"}
+    [companies] = rank(index, [firma], kinds=["company"])
+    assert "hochschule" not in _ids(companies) and "secure" in _ids(companies)
+    [kept] = rank(index, [firma], keep=lambda actor, other: other.id != "secure", top=1)
+    assert _ids(kept) == ["hochschule"]  # top counts what is kept

@@ -42,7 +42,15 @@ def test_command_refreshes_and_reports(landscape, capsys):
     assert Suggestion.objects.filter(organization=landscape.school).exists()
 
 
-def test_incremental_refresh_equals_full_for_what_a_change_affects(refreshed):
+def _partners(lists, keys=None):
+    return {
+        k: {row[0]: row[2] for row in rows}
+        for k, rows in lists.items()
+        if keys is None or k in keys
+    }
+
+
+def test_incremental_refresh_agrees_with_full_for_what_a_change_affects(refreshed):
     # A new offer makes the bakery a partner of the school (it enters the school's list).
     offer(
         refreshed.bakery,
@@ -51,19 +59,56 @@ def test_incremental_refresh_equals_full_for_what_a_change_affects(refreshed):
         topics=["bildung-schulen"],
     )
     stats = refresh.incremental_refresh([refreshed.bakery.pk])
+    assert stats.index.overlay is not None  # the kept index was updated, not built again
     incremental = stored()
     assert refreshed.bakery.pk in [other for other, *_ in incremental[refreshed.school.pk]]
     assert stats.organizations >= 2
     affected = {refreshed.bakery.pk, refreshed.school.pk, refreshed.tablets.pk}
     refresh.full_refresh()
     full = stored()
-    assert {k: full[k] for k in affected} == {k: incremental[k] for k in affected}
-    # Lists the change does not touch keep their partners, kinds and reasons; only their scores
-    # drift with corpus-wide statistics (average text lengths), which the nightly run settles.
+    # The same partners with the same kinds; scores differ: the changed profile was weighed
+    # with the corpus statistics (idf, average lengths) of the kept index, which the next build
+    # settles. In this landscape of seven one change moves the idf of "Schulen" and "Tablets"
+    # by a lot; among thousands it hardly moves them.
     assert full.keys() == incremental.keys()
-    for org, rows in full.items():
-        assert [r[:2] + r[3:] for r in rows] == [r[:2] + r[3:] for r in incremental[org]]
-        assert all(abs(a[2] - b[2]) < 0.01 for a, b in zip(rows, incremental[org], strict=True))
+    for org in full:
+        assert {r[0]: r[1] for r in full[org]} == {r[0]: r[1] for r in incremental[org]}
+    for org, partners in _partners(full, affected).items():
+        mine = _partners(incremental)[org]
+        assert all(abs(score - mine[other]) < 0.1 for other, score in partners.items())
+
+
+def test_a_refresh_after_the_index_is_built_again_equals_the_full_one(refreshed):
+    offer(refreshed.bakery, "Digitalisierung von Schulen", "Tablets und WLAN im Unterricht.")
+    refresh.forget_index()  # as after MAX_AGE, or in a new worker process
+    stats = refresh.incremental_refresh([refreshed.bakery.pk])
+    assert stats.index.overlay is None
+    affected = {refreshed.bakery.pk, refreshed.school.pk, refreshed.tablets.pk}
+    incremental = {k: v for k, v in stored().items() if k in affected}
+    refresh.full_refresh()
+    assert {k: v for k, v in stored().items() if k in affected} == incremental
+
+
+def test_a_worker_applies_changes_another_worker_refreshed(refreshed):
+    index = refresh.current_index()
+    # Another process refreshed a change: it is in the database and in the log only.
+    offer(refreshed.bakery, "Digitalisierung von Schulen", "Tablets und WLAN im Unterricht.")
+    refresh.record_changes(organization_ids=[refreshed.bakery.pk])
+    bakery = str(refreshed.bakery.pk)
+    assert index.get(bakery).offers == ()
+    current = refresh.current_index()
+    assert current.get(bakery).offers[0].title == "Digitalisierung von Schulen"
+    assert current.positions[bakery] >= current.base_size  # in the overlay
+
+
+def test_a_database_whose_log_went_backwards_gets_a_new_index(refreshed):
+    from smartregion.synergies.models import IndexChange
+
+    refresh.record_changes(organization_ids=[refreshed.bakery.pk, refreshed.school.pk])
+    first = refresh.current_index()
+    IndexChange.objects.all().delete()  # e.g. a backup from before was restored
+    assert refresh.current_index() is not first
+    assert refresh.current_index().overlay is None
 
 
 def test_incremental_refresh_recomputes_only_affected_lists(refreshed):

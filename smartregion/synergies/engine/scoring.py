@@ -149,8 +149,8 @@ def combine(f: Features, weights: Weights) -> np.ndarray:
 
 
 def suggestion_kind(kind_a: str, kind_b: str, f: Features, k: int, weights: Weights) -> str:
-    if "project" in (kind_a, kind_b):
-        return "project"
+    if {kind_a, kind_b} == {"project", "municipality"}:
+        return "project"  # a project another municipality could reuse
     need_offer = max(f.need_offer[k], f.offer_need[k])
     if need_offer >= 0.05 and weights.need_offer * need_offer >= weights.profile * f.profile[k]:
         return "need_offer"

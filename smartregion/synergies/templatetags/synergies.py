@@ -1,6 +1,7 @@
 from django import template
 
-from smartregion.synergies.models import Suggestion
+from smartregion.organizations.models import Organization
+from smartregion.synergies.models import ProjectSuggestion, Suggestion
 
 register = template.Library()
 
@@ -19,7 +20,16 @@ def matching_partners(context, organization, limit: int = PROFILE_LIMIT):
             .select_related("other__municipality")
             .order_by("position")[:limit]
         )
+    # A municipality also sees the projects it could reuse (one more query, for them only).
+    projects = []
+    if organization.is_published and organization.kind == Organization.Kind.MUNICIPALITY:
+        projects = ProjectSuggestion.objects.reuse_for(organization, limit)
     user = context.get("user")
     # team_user_ids reads the roles the profile view prefetched: no query.
     member = bool(user and user.is_authenticated and user.pk in organization.team_user_ids)
-    return {"suggestions": suggestions, "organization": organization, "member": member}
+    return {
+        "suggestions": suggestions,
+        "projects": projects,
+        "organization": organization,
+        "member": member,
+    }
