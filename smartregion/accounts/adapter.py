@@ -2,10 +2,17 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 
 from smartregion.core import mail
+from smartregion.core.ratelimit import client_ip
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    """allauth's mails go through the same templates and task queue as all others."""
+    """allauth's mails go through the same templates and task queue as all others, and its
+    login and signup limits count per client the way the platform's own limits do."""
+
+    def get_client_ip(self, request) -> str:
+        # allauth reads REMOTE_ADDR unless ALLAUTH_TRUSTED_PROXY_COUNT is set: behind nginx
+        # (BEHIND_PROXY) every visitor would share the proxy's address and one login limit.
+        return client_ip(request)
 
     def send_mail(self, template_prefix, email, context):
         # allauth's context holds model instances; the queued task must carry only plain text,

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from smartregion.core import audit
+from smartregion.core import audit, workflow
 from smartregion.core.models import AuditEntry
 
 from . import gdpr
@@ -43,9 +43,28 @@ def account_export(*, user: User) -> dict:
             for e in AuditEntry.objects.filter(actor=user).order_by("created_at")
         ],
     }
+    data["contributions"] = _contributions(user)
     for name, fn in sorted(gdpr.exporters().items()):
         data[name] = fn(user)
     return data
+
+
+def _contributions(user: User) -> list[dict]:
+    """What the person entered through the publication workflow (profiles, offers, needs,
+    projects, questions …), whatever its state: kind, title, state and dates."""
+    out = []
+    for reg in sorted(workflow.registrations(), key=lambda r: r.key):
+        for obj in reg.model._default_manager.filter(created_by=user).order_by("pk"):
+            out.append(
+                {
+                    "kind": reg.label,
+                    "title": str(obj)[:300],
+                    "status": obj.status,
+                    "created_at": _iso(obj.created_at),
+                    "published_at": _iso(obj.published_at),
+                }
+            )
+    return out
 
 
 @transaction.atomic

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from smartregion.organizations.models import Organization
 from smartregion.regions.models import Region, Topic
@@ -17,7 +17,7 @@ from .legal import default_text
 from .models import LegalPage
 
 
-@require_GET
+@require_safe  # GET and HEAD: load balancers often ask with HEAD
 def healthz(request):
     """200 when the database answers and every migration is applied; 503 otherwise."""
     try:

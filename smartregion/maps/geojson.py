@@ -115,8 +115,10 @@ def feature_collection(documents: QuerySet) -> str:
 
 
 def index_stamp() -> dict:
-    """Changes whenever a document is added to or removed from the search index."""
-    return SearchDocument.objects.aggregate(n=Count("id"), top=Max("id"))
+    """Changes whenever a document is added to, changed in or removed from the search index
+    (every change writes the document again with a new updated_at)."""
+    stamp = SearchDocument.objects.aggregate(n=Count("id"), top=Max("id"), at=Max("updated_at"))
+    return {**stamp, "at": stamp["at"].isoformat() if stamp["at"] else None}
 
 
 def cache_key(query: str, filters: dict, *extra, stamp: dict | None = None) -> str:

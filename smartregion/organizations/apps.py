@@ -10,7 +10,8 @@ class OrganizationsConfig(AppConfig):
     def ready(self):
         from smartregion.accounts import gdpr
 
-        from .models import OrganizationRole
+        from . import services
+        from .models import OrganizationClaim, OrganizationRole
 
         def export_roles(user):
             return [
@@ -24,6 +25,21 @@ class OrganizationsConfig(AppConfig):
 
         gdpr.register_exporter("organization_roles", export_roles)
 
-        from . import search, services  # noqa: F401 - services registers publish-on-approval
+        def export_claims(user):
+            return [
+                {
+                    "organization": c.organization.name,
+                    "message": c.message,
+                    "state": c.state,
+                    "created_at": c.created_at.isoformat(),
+                    "decided_at": c.decided_at.isoformat() if c.decided_at else None,
+                }
+                for c in OrganizationClaim.objects.filter(user=user).select_related("organization")
+            ]
+
+        gdpr.register_exporter("organization_claims", export_claims)
+        gdpr.register_eraser("organization_owners", services.hand_over_ownership)
+
+        from . import search  # services (imported above) registers publish-on-approval
 
         search.register()

@@ -166,7 +166,7 @@ def _contacts(ids: list[int]) -> dict:
 ORGANIZATION_FIELDS = (
     "pk", "slug", "name", "kind", "short_description", "description", "website", "social_links",
     "street", "postal_code", "city", "municipality__ags", "municipality__name", "lat", "lon",
-    "size", "founded", "is_member", "published_at", "updated_at",
+    "size", "founded", "is_member", "is_demo", "published_at", "updated_at",
 )  # fmt: skip
 
 
@@ -202,6 +202,7 @@ def organization_records(rows: list[dict]) -> Iterator[dict]:
             "contacts": contacts.get(r["pk"], []),
             "url": url(r["slug"]),
             "published_at": _date(r["published_at"]),
+            "is_demo": r["is_demo"],  # demo and synthetic entries say so
             "updated_at": _date(r["updated_at"]),
         }
 
@@ -213,7 +214,7 @@ def _organization_ref(r: dict, url) -> dict:
 
 OFFER_FIELDS = (
     "pk", "title", "description", "kind", "organization__slug", "organization__name", "cost",
-    "region_wide", "online", "ends_on", "published_at", "updated_at",
+    "region_wide", "online", "ends_on", "is_demo", "published_at", "updated_at",
 )  # fmt: skip
 
 
@@ -243,13 +244,14 @@ def offer_records(rows: list[dict]) -> Iterator[dict]:
             "ends_on": _date(r["ends_on"]),
             "url": url(r["pk"]),
             "published_at": _date(r["published_at"]),
+            "is_demo": r["is_demo"],  # demo and synthetic entries say so
             "updated_at": _date(r["updated_at"]),
         }
 
 
 NEED_FIELDS = (
     "pk", "title", "description", "organization__slug", "organization__name", "expires_on",
-    "published_at", "updated_at",
+    "is_demo", "published_at", "updated_at",
 )  # fmt: skip
 
 
@@ -267,6 +269,7 @@ def need_records(rows: list[dict]) -> Iterator[dict]:
             "expires_on": _date(r["expires_on"]),
             "url": url(r["pk"]),
             "published_at": _date(r["published_at"]),
+            "is_demo": r["is_demo"],  # demo and synthetic entries say so
             "updated_at": _date(r["updated_at"]),
         }
 
@@ -318,6 +321,7 @@ ORGANIZATION_COLUMNS = (
     "lon",
     "is_member",
     "url",
+    "is_demo",
     "published_at",
     "updated_at",
 )
@@ -337,6 +341,7 @@ OFFER_COLUMNS = (
     "online",
     "ends_on",
     "url",
+    "is_demo",
     "published_at",
     "updated_at",
 )
@@ -349,6 +354,7 @@ NEED_COLUMNS = (
     "topics",
     "expires_on",
     "url",
+    "is_demo",
     "published_at",
     "updated_at",
 )
@@ -470,7 +476,7 @@ def _feature(record: dict) -> dict | None:
     properties = {
         k: record[k]
         for k in ("slug", "name", "kind", "kind_label", "municipality_ags", "municipality",
-                  "topics", "audiences", "is_member", "url")
+                  "topics", "audiences", "is_member", "is_demo", "url")
     }  # fmt: skip
     return {
         "type": "Feature",

@@ -103,11 +103,11 @@ class Organization(Publishable):
             raise ValidationError({"founded": _("Das Gründungsjahr liegt in der Zukunft.")})
 
     def can_edit(self, user) -> bool:
-        if super().can_edit(user):
-            return True
+        """Coordinators and the people with a role, not whoever proposed it: the proposer
+        becomes owner, and whose role is removed loses the right with it."""
         if not getattr(user, "is_authenticated", False):
             return False
-        return any(r.user_id == user.pk for r in self.roles.all())
+        return user.is_coordinator or any(r.user_id == user.pk for r in self.roles.all())
 
     def is_owner(self, user) -> bool:
         if not getattr(user, "is_authenticated", False):
@@ -291,7 +291,8 @@ class OrganizationContent(Publishable):
         return self.title
 
     def can_edit(self, user) -> bool:
-        return super().can_edit(user) or self.organization.can_edit(user)
+        """Whoever may edit the organization (not the author alone: see Organization)."""
+        return self.organization.can_edit(user)
 
     def notification_emails(self) -> list[str]:
         return self.organization.notification_emails()

@@ -1001,3 +1001,26 @@ def publish_waiting_content(organization: Organization, action: str) -> None:
 # Runs inside workflow.approve's transaction. organizations/apps.py must import this module in
 # ready() so the hook is in place before the first approval (see the self-service report).
 workflow.register(Organization, after_transition=publish_waiting_content)
+
+
+def hand_over_ownership(user) -> None:
+    """Before an account is deleted: where it is the only owner of a profile, the longest-
+    serving editor becomes owner, so the profile keeps someone who can invite and decide.
+    Without an editor the profile stays as it is (a claim makes someone owner again)."""
+    owned = OrganizationRole.objects.filter(user=user, role=OrganizationRole.Role.OWNER)
+    for role in owned.select_related("organization"):
+        others = OrganizationRole.objects.filter(organization=role.organization).exclude(user=user)
+        if others.filter(role=OrganizationRole.Role.OWNER).exists():
+            continue
+        heir = others.filter(role=OrganizationRole.Role.EDITOR).order_by("created_at", "pk").first()
+        if heir is None:
+            continue
+        heir.role = OrganizationRole.Role.OWNER
+        heir.save(update_fields=["role"])
+        audit.record(
+            actor=None,
+            action="organization.owner_handed_over",
+            target=role.organization,
+            reason="Konto der bisherigen Inhaberin oder des bisherigen Inhabers gelöscht",
+            data={"to": heir.user_id},
+        )

@@ -17,3 +17,23 @@ class ProjectsConfig(AppConfig):
         search.register()
         # Questions join the coordinators' queue; approved ones go to the contact point.
         workflow.register(Question, after_transition=after_transition)
+
+        from smartregion.accounts import gdpr
+
+        from .models import Adoption
+
+        def export_adoptions(user):
+            return [
+                {
+                    "project": a.project.title,
+                    "municipality": a.municipality.name,
+                    "state": a.state,
+                    "note": a.note,
+                    "declared_at": a.interest_at.isoformat(),
+                }
+                for a in Adoption.objects.filter(declared_by=user).select_related(
+                    "project", "municipality"
+                )
+            ]
+
+        gdpr.register_exporter("adoptions_declared", export_adoptions)

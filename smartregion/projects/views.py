@@ -12,7 +12,7 @@ from smartregion.synergies.models import ProjectSuggestion
 
 from .models import Adoption, OzgSubject, Project, ProjectPartner
 from .search import ADOPTION_SORT
-from .software.export import exportable
+from .software.export import servable
 from .structured import jsonld, project_jsonld
 
 PROJECT_FACETS = (
@@ -117,7 +117,7 @@ def _reuse(project: Project, user) -> dict:
         "can_respond": project.can_respond(user),
         "has_adoptions": user.is_authenticated
         and project.adoptions.filter(declared_by=user).exists(),
-        "publiccode": exportable(project),
+        "publiccode": servable(project),
     }
 
 

@@ -34,6 +34,10 @@ class SearchDocument(models.Model):
         indexes = [
             models.Index(fields=["type", "valid_until"], name="search_doc_type_valid"),
             models.Index(fields=["type", "sort_title", "id"], name="search_doc_type_title"),
+            # The map's cache key reads the newest change on every request (index_stamp). An
+            # index of its own, not db_index: altering the field would make SQLite rebuild the
+            # table and drop the full-text triggers on it (migration 0002).
+            models.Index(fields=["updated_at"], name="search_doc_updated"),
         ]
 
     def __str__(self) -> str:

@@ -199,7 +199,7 @@ def search(
     page: int = 1,
     page_size: int = 20,
     sort: str = "",
-    log: bool = True,
+    log: bool | Callable[[], bool] = True,  # a callable decides when nothing was found
 ) -> SearchResult:
     filters = clean_filters(filters or {})
     query = (query or "").strip()[:200]
@@ -269,7 +269,7 @@ def search(
         filters=filters,
         fuzzy=fuzzy,
     )
-    if log and query and count == 0:
+    if log and query and count == 0 and (log is True or log()):
         ZeroResultSearch.objects.create(query=query.lower(), filters=filters)
     return result
 

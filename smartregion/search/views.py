@@ -16,12 +16,15 @@ from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
+from smartregion.core import ratelimit
+
 from . import query
 
 PAGE_SIZE = 20
 FACET_VALUES_SHOWN = 8  # more values of a facet fold into "weitere anzeigen"
 MAX_PAGE = 10_000
 LIVE_HEADER = "X-Search-Live"
+ZERO_LOG_RATE = "60/h"  # searches without results logged per address
 
 _ID_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
 
@@ -114,7 +117,10 @@ def listing(
     page = page_number(request.GET.get("seite"))
     # Searches without results are logged for the coordinators' gap view, but not every pause
     # while someone is still typing ("Quant", "Quanten", …): search.js marks those requests.
-    log = request.headers.get(LIVE_HEADER) != "1"
+    # Anonymous writes are bounded per address: a script cannot fill the gap view.
+    log = request.headers.get(LIVE_HEADER) != "1" and (
+        lambda: ratelimit.hit("zero-result-log", ratelimit.client_ip(request), ZERO_LOG_RATE) == 0
+    )
     result = query.search(q, filters=filters, page=page, page_size=page_size, sort=sort, log=log)
     if result.count and page > result.num_pages:  # an old link past the end: show the last page
         result = query.search(

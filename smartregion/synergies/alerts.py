@@ -74,20 +74,27 @@ def update_coverage(index: Index, organization_ids: Iterable[int] | None = None)
             if len(index)
             else []
         )
-        with transaction.atomic():
-            for need, found in zip(chunk, ranked or [[]] * len(chunk), strict=True):
-                offers = [s for s in found if int(s.id) != need.organization_id]
-                best = offers[0] if offers else None
-                strong = [s for s in offers if s.kind == "need_offer" and s.score >= STRONG]
-                NeedCoverage.objects.update_or_create(
+        rows = []
+        for need, found in zip(chunk, ranked or [[]] * len(chunk), strict=True):
+            offers = [s for s in found if int(s.id) != need.organization_id]
+            best = offers[0] if offers else None
+            strong = [s for s in offers if s.kind == "need_offer" and s.score >= STRONG]
+            rows.append(
+                NeedCoverage(
                     need=need,
-                    defaults={
-                        "best_score": best.score if best else 0.0,
-                        "best_organization_id": int(best.id) if best else None,
-                        "strong_matches": len(strong),
-                        "computed_at": now,
-                    },
+                    best_score=best.score if best else 0.0,
+                    best_organization_id=int(best.id) if best else None,
+                    strong_matches=len(strong),
+                    computed_at=now,
                 )
+            )
+        # One statement per chunk instead of two queries per need.
+        NeedCoverage.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["need"],
+            update_fields=["best_score", "best_organization", "strong_matches", "computed_at"],
+        )
     return len(needs)
 
 

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from smartregion.core import mail
+from smartregion.core.workflow import Status
 
 from . import unsubscribe
 from .models import AlertSettings, NeedAlert, Suggestion
@@ -44,7 +45,8 @@ def _needs(user, since):
         NeedAlert.objects.filter(
             organization__roles__user=user,
             created_at__gt=since,
-            need__status="published",
+            need__status=Status.PUBLISHED,
+            need__organization__status=Status.PUBLISHED,  # an archived seeker's needs are gone
             need__expires_on__gte=timezone.localdate(),
         )
         .select_related("need__organization", "organization")

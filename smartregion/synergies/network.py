@@ -10,14 +10,16 @@ One function computes nodes and links for a filter; the JSON endpoint feeds the 
 which is also what people without JavaScript or a pointer use.
 """
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from django.db.models import Q
+from django.core.cache import cache
+from django.db.models import Count, Max, Q
 from django.urls import reverse
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from smartregion.core.workflow import Status
 from smartregion.organizations.models import Organization
@@ -25,6 +27,7 @@ from smartregion.projects.models import Project, ProjectPartner
 
 from .models import Suggestion
 
+CACHE_SECONDS = 3600  # a stamp in the key makes changes visible at once
 MAX_NODES = 150  # more is an unreadable hairball; filters narrow it down
 MIN_SHARED_TOPICS = 2
 TOPIC_LINKS_PER_NODE = 3
@@ -113,29 +116,30 @@ def _organizations(topic: str, municipality: str):
     return qs.distinct()
 
 
-def _project_links(ids: set[int], links: dict) -> None:
+def _project_links(orgs, ids: set[int], links: dict) -> None:
     members: dict[int, set[int]] = defaultdict(set)
     titles = {}
-    for pk, title, lead in Project.objects.filter(status=Status.PUBLISHED).values_list(
-        "pk", "title", "lead_organization_id"
-    ):
+    published = Project.objects.filter(status=Status.PUBLISHED)
+    for pk, title, lead in published.values_list("pk", "title", "lead_organization_id"):
         titles[pk] = title
         if lead in ids:
             members[pk].add(lead)
-    partners = ProjectPartner.objects.filter(project_id__in=titles, organization_id__in=ids)
+    # Subqueries, not id lists: an unfiltered graph covers every published organization, more
+    # than SQLite takes as parameters of one statement.
+    partners = ProjectPartner.objects.filter(project__in=published, organization__in=orgs)
     for project_id, org_id in partners.values_list("project_id", "organization_id"):
         members[project_id].add(org_id)
-    for project_id, orgs in members.items():
-        for a, b in combinations(sorted(orgs), 2):
+    for project_id, orgs_of_project in members.items():
+        for a, b in combinations(sorted(orgs_of_project), 2):
             link = links.setdefault((a, b), Link(a, b))
             link.projects.append(titles[project_id])
             link.weight += WEIGHT["project"]
 
 
-def _suggestion_links(ids: set[int], links: dict) -> None:
+def _suggestion_links(orgs, links: dict) -> None:
     acted = Suggestion.objects.filter(
-        organization_id__in=ids,
-        other_id__in=ids,
+        organization__in=orgs,
+        other__in=orgs,
         feedback__in=[Suggestion.Feedback.FITS, Suggestion.Feedback.CONTACTED],
     ).values_list("organization_id", "other_id", "feedback")
     for org, other, feedback in acted:
@@ -168,21 +172,42 @@ def _topic_links(ids: list[int], topics: dict[int, set[str]], links: dict) -> No
         kept += 1
 
 
-def build(*, topic: str = "", municipality: str = "", limit: int = MAX_NODES) -> Graph:
-    orgs = list(
-        _organizations(topic, municipality).values_list(
-            "pk", "name", "slug", "kind", "municipality__name"
-        )
+def _stamp() -> tuple:
+    """Changes anything in the graph depends on: cheap aggregates, read on every request."""
+    orgs = Organization.objects.aggregate(n=Count("pk"), at=Max("updated_at"))
+    fed = Suggestion.objects.aggregate(at=Max("feedback_at"))
+    projects = Project.objects.aggregate(at=Max("updated_at"))
+    partners = ProjectPartner.objects.aggregate(n=Count("pk"), at=Max("created_at"))
+    return tuple(str(v) for d in (orgs, fed, projects, partners) for v in d.values())
+
+
+def cached_build(*, topic: str = "", municipality: str = "") -> Graph:
+    """`build`, kept in the shared cache until the data it depends on changes (building the
+    unfiltered graph reads every published organization and its topics)."""
+    key = (
+        "network:"
+        + hashlib.sha256(repr((get_language(), topic, municipality, _stamp())).encode()).hexdigest()
     )
+    graph = cache.get(key)
+    if graph is None:
+        graph = build(topic=topic, municipality=municipality)
+        cache.set(key, graph, CACHE_SECONDS)
+    return graph
+
+
+def build(*, topic: str = "", municipality: str = "", limit: int = MAX_NODES) -> Graph:
+    qs = _organizations(topic, municipality)
+    orgs = list(qs.values_list("pk", "name", "slug", "kind", "municipality__name"))
     ids = {row[0] for row in orgs}
+    subquery = qs.values("pk")
     links: dict[tuple[int, int], Link] = {}
-    _project_links(ids, links)
-    _suggestion_links(ids, links)
+    _project_links(subquery, ids, links)
+    _suggestion_links(subquery, links)
     degree: dict[int, int] = defaultdict(int)
     for a, b in links:
         degree[a] += 1
         degree[b] += 1
-    through = Organization.topics.through.objects.filter(organization_id__in=ids)
+    through = Organization.topics.through.objects.filter(organization__in=subquery)
     topics: dict[int, set[str]] = defaultdict(set)
     for org_id, name in through.values_list("organization_id", "topic__name"):
         topics[org_id].add(name)

@@ -35,7 +35,7 @@ class NetworkFilter(forms.Form):
 
 def _graph(request):
     form = NetworkFilter(request.GET or None, region=Region.objects.home())
-    return form, network.build(**form.values())
+    return form, network.cached_build(**form.values())
 
 
 def network_page(request):

@@ -99,9 +99,10 @@ def full_refresh(*, progress: Callable[[int, int], None] | None = None) -> Stats
         stats.add(store(_ranked(index, chunk)))
         if progress:
             progress(start + len(chunk), len(actors))
-    published = {int(a.id) for a in actors}
+    # Lists of organizations that are not published any more (a join, not an id list: 100,000
+    # ids are more parameters than SQLite takes in one statement).
     stale = set(
-        Suggestion.objects.exclude(organization_id__in=published)
+        Suggestion.objects.exclude(organization__status=Status.PUBLISHED)
         .filter(active=True)
         .values_list("organization_id", flat=True)
         .distinct()

@@ -27,11 +27,18 @@ class RateLimited(Exception):
         self.wait = wait
 
 
-def may_act_for(user, organization: Organization) -> bool:
-    """Members (any role) of the organization, and coordinators."""
+def is_member(user, organization: Organization) -> bool:
+    """Someone with a role (any) in the organization."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    return user.is_coordinator or any(r.user_id == user.pk for r in organization.roles.all())
+    return any(r.user_id == user.pk for r in organization.roles.all())
+
+
+def may_act_for(user, organization: Organization) -> bool:
+    """Members of the organization, and coordinators (feedback on suggestions)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return user.is_coordinator or is_member(user, organization)
 
 
 def suggestion_for(*, user, pk: int) -> Suggestion:
@@ -111,8 +118,9 @@ def contact_request(*, suggestion: Suggestion, by, message: str) -> int:
     """Send the message to the suggested partner through the platform, Reply-To the sender.
     Nobody's address appears on a page: the partner sees the sender's when reading the mail,
     the sender sees the partner's only if they answer. Limited to 10 a day per person; logged
-    (audit entry, suggestion marked "Kontakt aufgenommen"). Returns the number of mails."""
-    if not may_act_for(by, suggestion.organization):
+    (audit entry, suggestion marked "Kontakt aufgenommen"). Returns the number of mails.
+    Only members write in their organization's name; coordinators do not speak for it."""
+    if not is_member(by, suggestion.organization):
         raise PermissionDenied
     message = _clean_message(message)
     other = suggestion.other
@@ -128,9 +136,10 @@ def contact_request(*, suggestion: Suggestion, by, message: str) -> int:
         raise RateLimited(
             wait,
             _(
-                "Sie haben heute schon 10 Kontaktanfragen gesendet. Bitte versuchen Sie es morgen "
-                "wieder."
-            ),
+                "Sie haben heute schon %(n)d Kontaktanfragen gesendet. Bitte versuchen Sie es "
+                "morgen wieder."
+            )
+            % {"n": CONTACTS_PER_DAY},
         )
     sender = suggestion.organization
     context = {

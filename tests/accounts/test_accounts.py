@@ -122,6 +122,9 @@ def test_export_contains_everything_about_the_person_and_nobody_else(
     ]
     actions = {a["action"] for a in data["activity"]}
     assert {"organization.created", "organization.submitted"} <= actions
+    [mine] = [c for c in data["contributions"] if c["title"] == "Meine Firma"]
+    assert mine["status"] == "published" and mine["published_at"]
+    assert {"organization_claims", "adoptions_declared", "synergies"} <= data.keys()
     text = page.content.decode()
     assert other_user.email not in text and "Fremde Firma" not in text
     assert coordinator.email not in text
@@ -159,3 +162,60 @@ def test_email_is_never_on_public_pages(client, region, user, coordinator):
     workflow.approve(obj=org, by=coordinator)
     for path in ("/", "/akteure/", org.get_absolute_url()):
         assert user.email not in client.get(path).content.decode()
+
+
+def test_behind_a_proxy_login_limits_count_per_visitor_not_per_proxy(client, region, settings):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")  # BEHIND_PROXY=1
+    proxy = {"REMOTE_ADDR": "127.0.0.1"}
+    for n in range(30):  # "login" allows 30 a minute per address
+        client.post(
+            "/konto/login/",
+            {"login": f"wer{n}@example.org", "password": "falsch"},
+            HTTP_X_FORWARDED_FOR="203.0.113.7",
+            **proxy,
+        )
+    blocked = client.post(
+        "/konto/login/",
+        {"login": "noch-wer@example.org", "password": "falsch"},
+        HTTP_X_FORWARDED_FOR="203.0.113.7",
+        **proxy,
+    )
+    assert blocked.status_code == 429
+    other = client.post(
+        "/konto/login/",
+        {"login": "andere@example.org", "password": "falsch"},
+        HTTP_X_FORWARDED_FOR="198.51.100.9",
+        **proxy,
+    )
+    assert other.status_code == 200  # another visitor behind the same proxy is not blocked
+
+
+def test_export_holds_the_claims_with_the_text_the_person_wrote(client, region, user):
+    from smartregion.organizations.services import organization_claim
+    from tests.factories import OrganizationFactory
+
+    org = OrganizationFactory(name="Beanspruchte GmbH", status="published")
+    organization_claim(organization=org, user=user, message="Ich bin die Geschäftsführerin.")
+    client.force_login(user)
+    data = json.loads(client.get("/konto/export/").content)
+    [claim] = data["organization_claims"]
+    assert claim["organization"] == "Beanspruchte GmbH"
+    assert claim["message"] == "Ich bin die Geschäftsführerin." and claim["state"] == "open"
+
+
+def test_deleting_the_only_owner_hands_the_profile_to_its_longest_serving_editor(
+    client, region, user, coordinator, password
+):
+    from tests.factories import UserFactory
+
+    org = organization_propose(user=user, name="Weitergegebene Firma", kind="company")
+    workflow.approve(obj=org, by=coordinator)
+    first, later = UserFactory(), UserFactory()
+    OrganizationRole.objects.create(organization=org, user=first, role="editor")
+    OrganizationRole.objects.create(organization=org, user=later, role="editor")
+    client.force_login(user)
+    client.post("/konto/loeschen/", {"password": password})
+    roles = dict(OrganizationRole.objects.filter(organization=org).values_list("user", "role"))
+    assert roles == {first.pk: "owner", later.pk: "editor"}
+    entry = AuditEntry.objects.get(action="organization.owner_handed_over")
+    assert entry.data == {"to": first.pk}

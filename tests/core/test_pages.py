@@ -3,7 +3,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from smartregion.core import workflow
-from tests.factories import OrganizationFactory
+from tests.factories import OrganizationFactory, OrganizationRoleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -81,6 +81,8 @@ def test_healthz_ok_when_migrated(client):
     page = client.get("/healthz")
     assert page.status_code == 200
     assert page.json() == {"status": "ok"}
+    assert client.head("/healthz").status_code == 200
+    assert client.post("/healthz").status_code == 405
 
 
 def test_healthz_503_when_migrations_are_missing(client, monkeypatch):
@@ -158,6 +160,7 @@ def test_organization_detail_visible_only_when_published_or_to_editors(
     client, region, user, coordinator
 ):
     org = OrganizationFactory(created_by=user, name="Geheim GmbH")
+    OrganizationRoleFactory(organization=org, user=user)
     url = org.get_absolute_url()
     assert client.get(url).status_code == 404
     client.force_login(user)

@@ -114,6 +114,9 @@ def test_network_graph_draws_nodes_and_lists_links(page, partners, user):
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert re.search(r"/akteure/(gesamtschule-am-park|tablet-werk-gmbh)/$", page.url)
+    # A selection without actors says so instead of an empty drawing.
+    page.goto("/netzwerk/?kommune=05562004")
+    expect(page.locator("#network")).to_contain_text("Für diese Auswahl gibt es keine Akteure")
     _clean(reports)
 
 

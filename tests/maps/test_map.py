@@ -222,6 +222,20 @@ def test_geojson_answers_not_modified_for_a_current_etag(client, region):
     assert client.get(GEOJSON, HTTP_IF_NONE_MATCH=etag).status_code == 200
 
 
+def test_an_organization_moved_or_renamed_in_place_makes_the_map_new(client, region):
+    org = _org("Alter Name GmbH")
+    first = client.get(GEOJSON)
+    etag = first["ETag"]
+    org.name, org.lat, org.lon = "Neuer Name GmbH", 51.38, 8.06  # moved to Arnsberg
+    org.save()
+    index.index(org)  # what every service does after a change: same count, same highest id
+    response = client.get(GEOJSON, HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200 and response["ETag"] != etag
+    [feature] = json.loads(response.content)["features"]
+    assert feature["properties"]["title"] == "Neuer Name GmbH"
+    assert feature["geometry"]["coordinates"] == [8.06, 51.38]
+
+
 def test_geojson_is_in_the_openapi_schema(client, region):
     schema = client.get("/api/v1/openapi.json").json()
     operation = schema["paths"]["/api/v1/map.geojson"]["get"]

@@ -93,6 +93,7 @@ def test_csv_has_a_header_licence_headers_and_only_public_rows(client, data, coo
     assert row["municipality"] == "Marl" and row["municipality_ags"] == "05562024"
     assert row["topics"] == "iot;ki" or set(row["topics"].split(";")) == {"ki", "iot"}
     assert row["is_member"] == "nein" and row["founded"] == "2010"
+    assert row["is_demo"] == "nein"
     assert row["url"].endswith("/akteure/datenschmiede-marl-gmbh/")
     everything = (
         text + body(client.get("/daten/angebote.csv")) + body(client.get("/daten/bedarfe.csv"))
@@ -205,6 +206,16 @@ def test_streams_in_chunks(client, region, monkeypatch):
     chunks = list(response.streaming_content)
     assert len(chunks) >= 3
     assert sum(chunk.count(b"\n") for chunk in chunks) == 6
+
+
+def test_demo_entries_say_so_in_every_format(client, region):
+    published("Demo-Werk GmbH", is_demo=True)
+    row = next(csv.DictReader(io.StringIO(body(client.get("/daten/akteure.csv")))))
+    assert row["is_demo"] == "ja"
+    [item] = json.loads(body(client.get("/daten/akteure.json")))["items"]
+    assert item["is_demo"] is True
+    [feature] = json.loads(body(client.get("/daten/akteure.geojson")))["features"]
+    assert feature["properties"]["is_demo"] is True
 
 
 def test_unknown_datasets_and_formats(client, region):

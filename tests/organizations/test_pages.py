@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from smartregion.core import workflow
-from smartregion.organizations.models import ContactPerson
+from smartregion.organizations.models import ContactPerson, OrganizationRole
 from smartregion.regions.models import Audience, Topic
 from smartregion.search import index
 from tests.factories import NeedFactory, OfferFactory, OrganizationFactory
@@ -289,6 +289,7 @@ def test_profile_without_location_has_no_map(client, region):
 
 def test_unpublished_profile_only_for_editors(client, region, user, coordinator):
     organization = OrganizationFactory(created_by=user, name="Geheim GmbH")
+    OrganizationRole.objects.create(organization=organization, user=user, role="owner")
     url = organization.get_absolute_url()
     assert client.get(url).status_code == 404
     client.force_login(user)
@@ -376,6 +377,7 @@ def test_expired_need_page_says_so(client, profile):
 
 def test_content_of_unpublished_organizations_is_hidden(client, region, user):
     hidden = OrganizationFactory(created_by=user, status="pending")
+    OrganizationRole.objects.create(organization=hidden, user=user, role="owner")
     item = OfferFactory(organization=hidden)
     wish = NeedFactory(organization=hidden)
     assert client.get(item.get_absolute_url()).status_code == 404

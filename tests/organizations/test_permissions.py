@@ -207,6 +207,17 @@ def test_a_former_editor_loses_access(world):
         services.content_archive(obj=offer, by=w.editor_a)
 
 
+def test_the_proposer_loses_the_profile_with_the_role(region, user, coordinator):
+    org = services.organization_propose(user=user, name="Vorgeschlagen GmbH", kind="company")
+    workflow.approve(obj=org, by=coordinator)
+    assert org.created_by == user and org.can_edit(user)
+    OrganizationRole.objects.filter(user=user).delete()
+    org = Organization.objects.get(pk=org.pk)
+    assert not org.can_edit(user)
+    with pytest.raises(PermissionDenied):
+        services.organization_update(organization=org, by=user, short_description="Noch meins")
+
+
 # --- views ----------------------------------------------------------------------------------
 
 

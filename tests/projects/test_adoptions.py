@@ -92,8 +92,8 @@ def test_steps_move_forward_with_times_audit_and_mails(reuse, other_user):
     # the contact point hears about every step; the declarer when the project side moves it
     assert sorted(recipients()) == sorted([CONTACT, other_user.email])
     mail.outbox.clear()
-    services.adoption_advance(adoption=adoption, by=other_user, to="in_progress")
-    assert recipients() == [CONTACT]
+    services.adoption_advance(adoption=adoption, by=reuse.contact, to="in_progress")
+    assert sorted(recipients()) == sorted([CONTACT, other_user.email])
     mail.outbox.clear()
     services.adoption_advance(adoption=adoption, by=reuse.editor, to="adopted")
     assert sorted(recipients()) == sorted([CONTACT, other_user.email])
@@ -102,16 +102,37 @@ def test_steps_move_forward_with_times_audit_and_mails(reuse, other_user):
     assert adoption.state == "adopted" and adoption.adopted_at >= adoption.in_progress_at
     steps = AuditEntry.objects.filter(action="adoption.advanced").order_by("created_at")
     assert [e.data["to"] for e in steps] == ["talks", "in_progress", "adopted"]
-    assert [e.actor for e in steps] == [reuse.contact, other_user, reuse.editor]
+    assert [e.actor for e in steps] == [reuse.contact, reuse.contact, reuse.editor]
+
+
+def test_only_the_project_side_confirms_the_public_steps(client, reuse, other_user):
+    adoption = _declare(reuse, other_user)
+    for public in ("in_progress", "adopted"):
+        with pytest.raises(ValidationError, match="bestätigt die Projektseite"):
+            services.adoption_advance(adoption=adoption, by=other_user, to=public)
+    adoption.refresh_from_db()
+    assert adoption.state == "interest" and not reuse.adoptions.public().exists()
+    assert adoption.next_states(project_side=False) == ["talks"]
+    services.adoption_advance(adoption=adoption, by=other_user, to="talks")
+    client.force_login(other_user)
+    page = client.get(f"/projekte/{reuse.slug}/nachnutzungen/").content.decode()
+    assert "bestätigt die Projektseite" in page
+    assert f'id="to-{adoption.pk}"' not in page  # no public step offered to the declarer
+    assert "Nachnutzung abbrechen" in page  # but ending it is
+    url = f"/projekte/{reuse.slug}/nachnutzungen/{adoption.pk}/"
+    response = client.post(url, {"action": "advance", "to": "adopted"}, follow=True)
+    assert "bestätigt die Projektseite" in response.content.decode()
+    adoption.refresh_from_db()
+    assert adoption.state == "talks"
 
 
 def test_no_step_back_no_unknown_state_and_closed_adoptions_stay_closed(reuse, other_user):
     adoption = _declare(reuse, other_user)
-    services.adoption_advance(adoption=adoption, by=other_user, to="in_progress")  # skips talks
+    services.adoption_advance(adoption=adoption, by=reuse.editor, to="in_progress")  # skips
     for wrong in ("talks", "interest", "gelöscht", "aborted"):
         with pytest.raises(ValidationError):
-            services.adoption_advance(adoption=adoption, by=other_user, to=wrong)
-    services.adoption_advance(adoption=adoption, by=other_user, to="adopted")
+            services.adoption_advance(adoption=adoption, by=reuse.editor, to=wrong)
+    services.adoption_advance(adoption=adoption, by=reuse.editor, to="adopted")
     with pytest.raises(ValidationError):
         services.adoption_abort(adoption=adoption, by=other_user, reason="zu spät")
 
@@ -222,7 +243,7 @@ def test_moving_through_the_page_and_a_403_for_outsiders(client, reuse, other_us
 def test_project_page_names_municipalities_that_reuse_it_never_people(client, reuse, other_user):
     interest = _declare(reuse, other_user, ags=HERTEN)
     running = _declare(reuse, other_user)
-    services.adoption_advance(adoption=running, by=other_user, to="in_progress")
+    services.adoption_advance(adoption=running, by=reuse.editor, to="in_progress")
     page = client.get(reuse.get_absolute_url()).content.decode()
     assert "Bottrop (Nachnutzung läuft)" in page
     assert "Herten" not in page.split("Wer es nachnutzt")[1].split("</ul>")[0]
@@ -249,7 +270,7 @@ def _reused_by(project, count: int):
         adoption = services.adoption_declare(
             project=project, by=UserFactory(), municipality=m, note=""
         )
-        services.adoption_advance(adoption=adoption, by=adoption.declared_by, to="adopted")
+        services.adoption_advance(adoption=adoption, by=project.created_by, to="adopted")
 
 
 def test_catalogue_sorts_and_filters_by_adoptions(client, region):

@@ -343,3 +343,32 @@ def test_api_pages_the_answered_questions(client, reuse, coordinator, monkeypatc
     for bad in ("0", "x", "-1"):
         response = client.get(f"/api/v1/projects/{reuse.slug}/questions", {"page": bad})
         assert response.status_code == 422
+
+
+def test_the_askers_address_is_forgotten_once_the_answer_is_sent(client, reuse, coordinator):
+    ask(client, reuse)
+    path = confirm_path()
+    client.post(path)
+    question = Question.objects.get()
+    workflow.approve(obj=question, by=coordinator)
+    mail.outbox.clear()
+    services.question_answer(question=question, by=reuse.editor, answer="So geht es.")
+    assert [m.to[0] for m in mail.outbox if m.to == [ASKER]] == [ASKER]  # the answer went out
+    question.refresh_from_db()
+    assert question.asker_email == "" and question.confirm_token_hash == ""
+    assert "So geht es." in client.get(f"/projekte/{reuse.slug}/fragen/").content.decode()
+    assert client.get(path).status_code == 404  # the confirmation link has done its work
+
+
+def test_addresses_of_rejected_questions_are_forgotten_after_a_week(client, reuse, coordinator):
+    ask(client, reuse)
+    client.post(confirm_path())
+    question = Question.objects.get()
+    workflow.reject(obj=question, by=coordinator, reason="Keine Frage zum Projekt.")
+    services.purge_unconfirmed()
+    question.refresh_from_db()
+    assert question.asker_email == ASKER  # still within the week
+    Question.objects.update(updated_at=timezone.now() - dt.timedelta(days=8))
+    services.purge_unconfirmed()
+    question.refresh_from_db()
+    assert question.asker_email == "" and question.confirm_token_hash == ""

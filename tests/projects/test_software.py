@@ -130,6 +130,19 @@ def test_script_in_an_uploaded_file_is_escaped(client, reuse):
     assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)" in page
 
 
+def test_a_repository_another_project_names_is_refused(client, reuse):
+    first = make_project(
+        title="Bürgerportal Bottrop",
+        lead_organization=reuse.lead_organization,
+        transfer={"licence": "EUPL-1.2", "source_url": REPO.removesuffix(".git") + "/"},
+    )
+    client.force_login(reuse.editor)
+    page = upload(client, reuse, yml()).content.decode()
+    assert "gehört schon zum Projekt „Bürgerportal Bottrop“" in page
+    assert TransferProfile.objects.get(project=reuse).publiccode == {}
+    assert first.transfer_profile.publiccode == {}
+
+
 def test_only_editors_upload(client, reuse, other_user):
     url = f"/projekte/{reuse.slug}/publiccode/"
     assert client.get(url).status_code == 302
@@ -345,6 +358,26 @@ def test_export_reuses_an_uploaded_file(client, reuse):
     response = client.get(f"/projekte/{reuse.slug}/publiccode.yml")
     assert publiccode.parse(response.content).verdict == "valid"
     assert yaml.safe_load(response.content)["name"] == "Bürgerportal"
+
+
+def test_export_of_an_uploaded_file_follows_later_edits_of_licence_and_repository(client, reuse):
+    client.force_login(reuse.editor)
+    upload(client, reuse, yml())
+    profile = TransferProfile.objects.get(project=reuse)
+    profile.licence, profile.source_url = "MIT", "https://git.example.org/stadt/neu.git"
+    profile.save()
+    document = yaml.safe_load(client.get(f"/projekte/{reuse.slug}/publiccode.yml").content)
+    assert document["legal"]["license"] == "MIT"
+    assert document["url"] == "https://git.example.org/stadt/neu.git"
+    assert document["name"] == "Bürgerportal"  # the rest is the uploaded file's
+
+
+def test_pages_link_the_file_only_when_it_can_be_served(client, region):
+    broken = make_project(title="Kaputt", transfer={"maturity": "pilot"})
+    TransferProfile.objects.filter(project=broken).update(publiccode={"name": "nur ein Name"})
+    assert client.get(f"/projekte/{broken.slug}/publiccode.yml").status_code == 404
+    page = client.get(broken.get_absolute_url()).content.decode()
+    assert f"/projekte/{broken.slug}/publiccode.yml" not in page
 
 
 def test_no_export_without_software_or_for_unpublished_projects(client, region):

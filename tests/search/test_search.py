@@ -9,7 +9,7 @@ from smartregion.core import workflow
 from smartregion.search import index
 from smartregion.search.models import SearchDocument, ZeroResultSearch
 from smartregion.search.query import search
-from tests.factories import NeedFactory, OfferFactory, OrganizationFactory
+from tests.factories import NeedFactory, OfferFactory, OrganizationFactory, OrganizationRoleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -70,6 +70,7 @@ def test_snippet_highlights_matches_and_escapes(region):
 
 def test_only_published_content_is_found(region, user, coordinator):
     draft = OrganizationFactory(created_by=user, name="Verborgene Firma")
+    OrganizationRoleFactory(organization=draft, user=user)
     index.index(draft)
     assert search("Verborgene").count == 0
     workflow.submit(obj=draft, by=user)

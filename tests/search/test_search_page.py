@@ -230,3 +230,16 @@ def test_zero_results_are_logged_but_not_while_typing(client, region):
         "quantenschaum",
         "quantenschaum",
     ]
+
+
+def test_zero_result_logging_is_bounded_per_address(client, region, monkeypatch):
+    from smartregion.search import views
+    from smartregion.search.models import ZeroResultSearch
+
+    monkeypatch.setattr(views, "ZERO_LOG_RATE", "3/h")
+    for n in range(5):
+        page = client.get("/suche/", {"q": f"Nichtda{n}"}, REMOTE_ADDR="203.0.113.5")
+        assert page.status_code == 200 and "Nichtda" in page.content.decode()
+    client.get("/suche/", {"q": "Anderswo"}, REMOTE_ADDR="198.51.100.1")
+    logged = set(ZeroResultSearch.objects.values_list("query", flat=True))
+    assert logged == {"nichtda0", "nichtda1", "nichtda2", "anderswo"}

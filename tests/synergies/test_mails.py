@@ -109,3 +109,21 @@ def test_weekly_need_alerts_arrive_in_the_digest(refreshed):
     call_command("synergies", "digest")
     [digest] = mail.outbox
     assert "Schulung gegen Phishing" in digest.body
+
+
+def test_the_digest_leaves_out_needs_of_an_organization_archived_since(refreshed, coordinator):
+    from smartregion.core import workflow
+
+    user = member(refreshed.security)
+    AlertSettings.objects.create(user=user, need_alerts="weekly")
+    need(
+        refreshed.city,
+        "Schulung gegen Phishing",
+        "Wir suchen Schulungen zur Cybersicherheit und IT-Sicherheit für die Verwaltung.",
+        topics=["cybersicherheit"],
+    )
+    tasks.refresh_organizations.call(organization_ids=[refreshed.city.pk])
+    assert NeedAlert.objects.filter(organization=refreshed.security).exists()
+    workflow.archive(obj=refreshed.city, by=coordinator)
+    call_command("synergies", "digest")
+    assert all("Schulung gegen Phishing" not in m.body for m in mail.outbox)

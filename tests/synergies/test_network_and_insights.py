@@ -97,3 +97,25 @@ def test_coordinators_view_is_for_coordinators_only(client, refreshed):
     assert client.get("/koordination/synergien/").status_code == 403
     client.force_login(UserFactory())
     assert client.get("/koordination/synergien/").status_code == 403
+
+
+def test_the_cached_graph_follows_every_change_it_depends_on(client, refreshed):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    assert (
+        edge(client.get("/netzwerk/daten.json").json(), refreshed.school, refreshed.tablets) is None
+    )
+    with CaptureQueriesContext(connection) as warm:
+        client.get("/netzwerk/daten.json")
+    # The graph came from the cache: no organization's topics were read.
+    assert not any("organization_topics" in q["sql"] for q in warm.captured_queries)
+    project = ProjectFactory(title="Digitale Schule", lead_organization=refreshed.school)
+    ProjectPartnerFactory(project=project, organization=refreshed.tablets)
+    data = client.get("/netzwerk/daten.json").json()
+    assert edge(data, refreshed.school, refreshed.tablets)["kinds"] == ["project"]
+    s = suggestion(refreshed.city, refreshed.security)
+    s.feedback, s.feedback_at = Suggestion.Feedback.FITS, s.computed_at
+    s.save()
+    data = client.get("/netzwerk/daten.json").json()
+    assert edge(data, refreshed.city, refreshed.security)["kinds"][0] == "suggestion"

@@ -135,3 +135,15 @@ def test_stranger_cannot_send_a_contact_request(refreshed, tablets_team):
             message=MESSAGE,
         )
     assert mail.outbox == []
+
+
+def test_a_coordinator_does_not_write_in_an_organizations_name(
+    refreshed, tablets_team, coordinator
+):
+    with pytest.raises(PermissionDenied):
+        services.contact_request(
+            suggestion=suggestion(refreshed.school, refreshed.tablets),
+            by=coordinator,
+            message=MESSAGE,
+        )
+    assert mail.outbox == []

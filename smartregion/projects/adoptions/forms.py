@@ -31,5 +31,6 @@ class AbortForm(forms.Form):
     reason = forms.CharField(max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-def next_state_choices(adoption: Adoption) -> list[tuple[str, str]]:
-    return [(s, Adoption.State(s).label) for s in adoption.next_states()]
+def next_state_choices(adoption: Adoption, *, project_side: bool) -> list[tuple[str, str]]:
+    states = adoption.next_states(project_side=project_side)
+    return [(s, Adoption.State(s).label) for s in states]

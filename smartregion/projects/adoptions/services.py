@@ -1,5 +1,6 @@
 """Adoptions: a signed-in person declares a municipality's interest in reusing a project; the
-declaring side or the project side (editors, contact point) moves it forward or ends it.
+declaring side or the project side (editors, contact point) moves it forward or ends it. Only
+the project side confirms the public steps (running, adopted).
 
 Every step is one conditional UPDATE (two people clicking at once cannot both move it), one
 audit entry and mails: the contact point hears about every step, the declaring person about
@@ -171,10 +172,21 @@ def _move(adoption: Adoption, *, by, to: str, reason: str = "") -> Adoption:
 
 @transaction.atomic
 def adoption_advance(*, adoption: Adoption, by, to: str) -> Adoption:
-    """Move forward to a later step (steps may be skipped, never gone back)."""
+    """Move forward to a later step (steps may be skipped, never gone back). The public steps
+    need the project side: a declaring person could otherwise put any municipality on the
+    project page as a reuser."""
     if not may_move(adoption, by):
         raise PermissionDenied
-    if to not in adoption.next_states():
+    project_side = adoption.project.can_respond(by)
+    if to in Adoption.PUBLIC_STATES and not project_side and to in adoption.next_states():
+        raise ValidationError(
+            _(
+                "„%(state)s“ bestätigt die Projektseite (das Projektteam oder die Anlaufstelle). "
+                "Schreiben Sie ihr, wie weit Sie sind; sie setzt den Stand dann."
+            )
+            % {"state": Adoption.State(to).label}
+        )
+    if to not in adoption.next_states(project_side=project_side):
         raise ValidationError(
             _("„%(state)s“ ist von hier aus kein nächster Schritt.")
             % {"state": Adoption.State(to).label if to in Adoption.State.values else to[:30]}

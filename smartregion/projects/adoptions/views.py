@@ -70,7 +70,10 @@ def adoptions(request, slug: str):
     if not project.is_published and not project_side:
         raise Http404
     items = _visible_adoptions(project, request.user, project_side)
-    rows = [{"adoption": a, "next": forms.next_state_choices(a)} for a in items]
+    rows = [
+        {"adoption": a, "next": forms.next_state_choices(a, project_side=project_side)}
+        for a in items
+    ]
     context = {
         "project": project,
         "rows": rows,

@@ -103,12 +103,15 @@ class Adoption(models.Model):
     def is_public(self) -> bool:
         return self.state in self.PUBLIC_STATES
 
-    def next_states(self) -> list[str]:
+    def next_states(self, *, project_side: bool = True) -> list[str]:
         """The steps it may still move forward to (skipping is allowed: a municipality may
-        report an adoption that is already running)."""
+        report an adoption that is already running). The public steps („Nachnutzung läuft“,
+        „nachgenutzt“) put the municipality on the project page and into its count, so only
+        the project side (its team, the contact point, coordinators) confirms them."""
         if self.is_closed:
             return []
-        return list(self.FORWARD[self.FORWARD.index(self.state) + 1 :])
+        later = self.FORWARD[self.FORWARD.index(self.state) + 1 :]
+        return [s for s in later if project_side or s not in self.PUBLIC_STATES]
 
     def reached_at(self, state: str | None = None):
         """When it reached `state` (default: its current one)."""

@@ -216,6 +216,10 @@ def question_answer(*, question: Question, by, answer: str) -> Question:
             template="project_question_answered",
             context=_context(question, answer=answer),
         )
+    if question.asker_email or question.confirm_token_hash:
+        # The address was kept to send this answer; the confirmation link has done its work.
+        Question.objects.filter(pk=question.pk).update(asker_email="", confirm_token_hash="")
+        question.asker_email = question.confirm_token_hash = ""
     return question
 
 
@@ -335,7 +339,8 @@ def remind_unanswered(*, now=None) -> list[tuple[Project, int]]:
 @transaction.atomic
 def purge_unconfirmed(*, now=None) -> int:
     """Delete anonymous questions whose asker never confirmed (their address must not be
-    kept longer than the confirmation link is valid)."""
+    kept longer than the confirmation link is valid), and forget the addresses of questions
+    that were closed without an answer."""
     cutoff = (now or timezone.now()) - dt.timedelta(days=CONFIRM_DAYS)
     stale = Question.objects.filter(
         status=Status.DRAFT, confirmed_at__isnull=True, created_at__lt=cutoff
@@ -344,4 +349,9 @@ def purge_unconfirmed(*, now=None) -> int:
     if count:
         stale.delete()
         audit.record(actor=None, action="question.purged", data={"count": count})
+    # Rejected or archived questions will get no answer: their askers' addresses go too.
+    closed = Question.objects.filter(
+        status__in=[Status.REJECTED, Status.ARCHIVED], updated_at__lt=cutoff
+    ).exclude(asker_email="", confirm_token_hash="")
+    closed.update(asker_email="", confirm_token_hash="")
     return count

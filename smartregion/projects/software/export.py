@@ -2,6 +2,7 @@
 project's fields. Either way `publiccode.dump` validates it before it is served."""
 
 from django.conf import settings
+from django.core.cache import cache
 
 from smartregion.core.text import plain_excerpt
 from smartregion.projects import publiccode
@@ -97,6 +98,17 @@ def build_document(project: Project, profile: TransferProfile) -> dict:
     }
 
 
+def _current(document: dict, profile: TransferProfile) -> dict:
+    """A stored file with what the profile says now: licence and repository edited after the
+    upload win over the file's."""
+    document = dict(document)
+    if profile.source_url:
+        document["url"] = profile.source_url
+    if profile.licence:
+        document["legal"] = {**document.get("legal", {}), "license": profile.licence}
+    return document
+
+
 def export_text(project: Project) -> str | None:
     """The YAML to serve, or None when the project has no software to describe."""
     if not exportable(project):
@@ -105,7 +117,8 @@ def export_text(project: Project) -> str | None:
     page = settings.SITE_URL + project.get_absolute_url()
     if profile.publiccode:
         try:
-            return publiccode.dump(profile.publiccode, header=f"publiccode.yml von {page}")
+            document = _current(profile.publiccode, profile)
+            return publiccode.dump(document, header=f"publiccode.yml von {page}")
         except publiccode.InvalidPubliccodeError:
             if not (profile.licence and profile.source_url):
                 return None  # stored before a rule change and nothing to build from
@@ -113,3 +126,18 @@ def export_text(project: Project) -> str | None:
         return publiccode.dump(build_document(project, profile), header=HEADER.format(url=page))
     except publiccode.InvalidPubliccodeError:
         return None
+
+
+def servable(project: Project) -> bool:
+    """Whether /projekte/<slug>/publiccode.yml answers with a file (pages link it only then).
+    Validating costs milliseconds, so the answer is cached until the project changes."""
+    if not exportable(project):
+        return False
+    profile = project.transfer_profile
+    stamps = f"{project.updated_at.timestamp()}:{profile.updated_at.timestamp()}"
+    key = f"publiccode-ok:{project.pk}:{stamps}"
+    found = cache.get(key)
+    if found is None:
+        found = export_text(project) is not None
+        cache.set(key, found, 24 * 3600)
+    return found

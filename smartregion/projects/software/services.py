@@ -92,6 +92,16 @@ def software_apply(*, project: Project, by, document: dict) -> TransferProfile:
     """The project's editors upload a publiccode.yml that validated (no errors)."""
     if not project.can_edit(by):
         raise PermissionDenied
+    owner = find_by_repository(str(document.get("url", "")), excluding=project)
+    if owner is not None:
+        # One repository, one project: the import command and the API find a project by it.
+        raise ValidationError(
+            _(
+                "Das Repository dieser publiccode.yml gehört schon zum Projekt „%(title)s“. "
+                "Wenn es dasselbe Projekt ist, wenden Sie sich bitte an die Koordination."
+            )
+            % {"title": owner.title}
+        )
     return _update(project, by=by, document=document)
 
 
@@ -110,7 +120,7 @@ def _update(project: Project, *, by, document: dict) -> TransferProfile:
     return profile
 
 
-def find_by_repository(url: str) -> Project | None:
+def find_by_repository(url: str, *, excluding: Project | None = None) -> Project | None:
     """The project whose transfer profile names this repository (however it is written:
     http or https, with or without www., ".git" or a trailing slash), or whose stored
     publiccode.yml does."""
@@ -122,6 +132,8 @@ def find_by_repository(url: str) -> Project | None:
     candidates = TransferProfile.objects.filter(
         Q(source_url__icontains=name) | Q(publiccode__url__icontains=name)
     ).select_related("project")
+    if excluding is not None:
+        candidates = candidates.exclude(project=excluding)
     for profile in candidates.order_by("project_id"):
         stored = str((profile.publiccode or {}).get("url", ""))
         if key in (repository_key(profile.source_url), repository_key(stored)):

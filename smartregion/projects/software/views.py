@@ -11,7 +11,7 @@ from smartregion.projects import publiccode
 from ..models import Project
 from ..selfservice import apply_errors, editable_project
 from . import services
-from .export import export_text, exportable
+from .export import export_text, servable
 from .forms import UploadForm
 
 
@@ -35,7 +35,7 @@ def upload(request, slug: str):
         "result": result,
         "saved": saved,
         "profile": project.transfer_profile,
-        "exportable": exportable(project),
+        "exportable": servable(project),
     }
     return render(request, "projects/software/upload.html", context)
 

@@ -105,8 +105,20 @@
     });
   }
 
+  function say(box, text) {
+    const note = document.createElement("p");
+    note.className = "sr-network__fallback kern-body";
+    note.textContent = text;
+    box.replaceChildren(note);
+  }
+
   function draw(box, data) {
     const status = document.getElementById("network-status");
+    if (!data.nodes || !data.nodes.length) {
+      say(box, box.dataset.empty);
+      box.dataset.nodes = "0";
+      return;
+    }
     box.textContent = "";
     const cy = cytoscape({
       container: box,
@@ -139,6 +151,6 @@
         return response.json();
       })
       .then((data) => draw(box, data))
-      .catch(() => { /* the table beside the drawing still shows the links */ });
+      .catch(() => say(box, box.dataset.failed)); // the table beside it still shows the links
   });
 })();
