@@ -1,7 +1,7 @@
 """Synergy engine quality (issue 4): recall@1, recall@10 and MRR of the engine, a plain word
 TF-IDF baseline and random, all measured in one run on the same labelled tasks.
 
-    python bench/synergies_quality.py [--embedder use] [--show-misses]
+    python bench/synergies_quality.py [--embedder use] [--embedder e5] [--show-misses]
 
 Tasks
 1. OZG (../shared/data/ozg, KDN NRW, MIT; written by nobody here). Each OZG service is a need
@@ -367,28 +367,32 @@ def actor_text(actor: Actor, *, needs: bool) -> str:
     return own + " ".join(f"{i.title} {i.description}" for i in items)
 
 
-def evaluate(task, embedder, show_misses: bool) -> dict[str, dict[str, float]]:
-    engine_rankings, baseline_rankings, relevant, pool = [], [], [], set()
-    seconds = 0.0
+def evaluate(task, embedders: dict, show_misses: bool) -> dict[str, dict[str, float]]:
+    """The engine (and the engine with each embedder) against the baseline and random."""
+    rankings = {name: [] for name in embedders}
+    baseline_rankings, relevant, pool = [], [], set()
+    seconds = dict.fromkeys(embedders, 0.0)
     rng = random.Random(3)
     for queries, candidates, right in task:
-        started = time.perf_counter()
-        results = rank_all(queries, candidates, top=len(candidates), embedder=embedder)
-        seconds += time.perf_counter() - started
         ids = [c.id for c in candidates]
-        engine_rankings += [filled([s.id for s in found], ids, rng) for found in results]
+        for name, embedder in embedders.items():
+            started = time.perf_counter()
+            results = rank_all(queries, candidates, top=len(candidates), embedder=embedder)
+            seconds[name] += time.perf_counter() - started
+            rankings[name] += [filled([s.id for s in found], ids, rng) for found in results]
         documents = {c.id: actor_text(c, needs=False) for c in candidates}
         baseline = tfidf_rank([actor_text(q, needs=True) for q in queries], documents)
         baseline_rankings += [filled(ranking, ids, rng) for ranking in baseline]
         relevant += right
         pool.update(c.id for c in candidates)
         if show_misses:
-            for q, r, ranking in zip(queries, right, engine_rankings[-len(queries) :], strict=True):
+            mine = rankings["engine"][-len(queries) :]
+            for q, r, ranking in zip(queries, right, mine, strict=True):
                 if not r & set(ranking[:1]):
                     print(f"   miss: {q.needs[0].title!r} → {ranking[:3]} (richtig: {sorted(r)})")
     n_candidates = len(task[0][1])
     return {
-        "engine": metrics(engine_rankings, relevant),
+        **{name: metrics(found, relevant) for name, found in rankings.items()},
         "TF-IDF (Wörter)": metrics(baseline_rankings, relevant),
         "Zufall": random_metrics(sorted(pool)[:n_candidates], relevant),
         "_info": {"queries": len(relevant), "candidates": n_candidates, "seconds": seconds},
@@ -397,32 +401,36 @@ def evaluate(task, embedder, show_misses: bool) -> dict[str, dict[str, float]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--embedder", choices=["use"], help="dense embeddings (extra: semantic)")
+    parser.add_argument(
+        "--embedder",
+        choices=["use", "e5"],
+        action="append",
+        default=[],
+        help="also rank with dense embeddings (extra: semantic); may be given twice",
+    )
     parser.add_argument("--show-misses", action="store_true")
     args = parser.parse_args()
-    embedder = None
-    if args.embedder == "use":
-        from smartregion.synergies.engine.semantic import universal_sentence_encoder
+    embedders = {"engine": None}
+    if args.embedder:
+        from smartregion.synergies.engine.semantic import EMBEDDERS
 
-        embedder = universal_sentence_encoder()
-    label = "engine" + (" + USE" if embedder else "")
+        for name in args.embedder:
+            embedders[f"engine + {name.upper()}"] = EMBEDDERS[name]()
     for name, task in (*ozg_tasks(), *demo_task()):
-        result = evaluate(task, embedder, args.show_misses)
+        result = evaluate(task, embedders, args.show_misses)
         info = result.pop("_info")
-        print(
-            f"\n{name}: {info['queries']} Bedarfe, {info['candidates']} Kandidaten "
-            f"(engine {info['seconds']:.2f} s)"
-        )
+        times = ", ".join(f"{k} {v:.2f} s" for k, v in info["seconds"].items())
+        print(f"\n{name}: {info['queries']} Bedarfe, {info['candidates']} Kandidaten ({times})")
         print(f"  {'':18} {'R@1':>6} {'R@10':>6} {'MRR':>6}")
         for method, values in result.items():
-            method = label if method == "engine" else method
             print(f"  {method:18} {values['R@1']:6.3f} {values['R@10']:6.3f} {values['MRR']:6.3f}")
         base = result["TF-IDF (Wörter)"]
-        mine = result["engine"]
-        print(
-            f"  engine/TF-IDF: MRR x{mine['MRR'] / base['MRR']:.2f}, "
-            f"R@1 x{mine['R@1'] / max(base['R@1'], 1e-9):.2f}"
-        )
+        for method in embedders:
+            mine = result[method]
+            print(
+                f"  {method}/TF-IDF: MRR x{mine['MRR'] / base['MRR']:.2f}, "
+                f"R@1 x{mine['R@1'] / max(base['R@1'], 1e-9):.2f}"
+            )
 
 
 if __name__ == "__main__":

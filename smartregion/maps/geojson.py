@@ -98,19 +98,23 @@ def feature_collection(documents: QuerySet) -> str:
     rows = (
         with_kind(located(documents))
         .order_by("lat", "lon", "id")
-        .values_list("type", "title", "url", "lon", "lat", "kind")
+        .values_list("type", "title", "url", "lon", "lat", "kind", "more_places")
     )
     labels = {key: encode_basestring(label) for key, label in kind_labels().items()}
     types = {t: encode_basestring(t) for t in MAP_TYPES}
     empty = encode_basestring("")
     quote = encode_basestring
-    parts = [
-        '{"type":"Feature","geometry":{"type":"Point","coordinates":'
-        f'[{round(lon, 5)!r},{round(lat, 5)!r}]}},"properties":{{"type":{types[doc_type]},'
-        f'"title":{quote(title)},"url":{quote(url)},'
-        f'"kind":{labels.get((doc_type, kind), empty)}}}}}'
-        for doc_type, title, url, lon, lat, kind in rows.iterator(chunk_size=5000)
-    ]
+    parts = []
+    for doc_type, title, url, lon, lat, kind, more in rows.iterator(chunk_size=5000):
+        properties = (
+            f'"properties":{{"type":{types[doc_type]},"title":{quote(title)},'
+            f'"url":{quote(url)},"kind":{labels.get((doc_type, kind), empty)}}}}}'
+        )
+        for point_lat, point_lon in [(lat, lon), *(more or [])]:
+            parts.append(
+                '{"type":"Feature","geometry":{"type":"Point","coordinates":'
+                f"[{round(point_lon, 5)!r},{round(point_lat, 5)!r}]}},{properties}"
+            )
     return '{"type":"FeatureCollection","features":[' + ",".join(parts) + "]}"
 
 

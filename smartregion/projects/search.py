@@ -59,8 +59,9 @@ def _municipality_facets(municipalities) -> list[str]:
 
 
 def _place(project: Project, municipalities):
-    """The municipality whose centre marks the project on the map: the lead organization's
-    when it takes part (itself or through its Kreis), else the first by name."""
+    """The municipality the project is listed under (and its first point on the map; the
+    others get points too): the lead organization's when it takes part (itself or through
+    its Kreis), else the first by name."""
     if not municipalities:
         return None
     lead = project.lead_organization
@@ -119,6 +120,11 @@ def build_project(project: Project):
         municipality=place.ags if place else "",
         lat=place.lat if place else None,
         lon=place.lon if place else None,
+        more_places=[
+            (m.lat, m.lon)
+            for m in municipalities
+            if m != place and m.lat is not None and m.lon is not None
+        ],
     )
 
 

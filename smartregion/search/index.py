@@ -29,6 +29,8 @@ class Document:
     lon: float | None = None
     valid_until: date | None = None
     extra_terms: str = ""  # words that should find the object but are not shown (topics, places)
+    # Further points on the map beside lat/lon (a project at each of its municipalities).
+    more_places: list[tuple[float, float]] = field(default_factory=list)
 
 
 @dataclass
@@ -108,6 +110,7 @@ def _apply(reg: Registration, obj, doc: Document | None) -> None:
         "municipality": doc.municipality or "",
         "lat": doc.lat,
         "lon": doc.lon,
+        "more_places": [[round(a, 6), round(b, 6)] for a, b in doc.more_places] or None,
         "valid_until": doc.valid_until,
         "updated_at": timezone.now(),
     }

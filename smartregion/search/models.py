@@ -21,6 +21,8 @@ class SearchDocument(models.Model):
     municipality = models.CharField(max_length=8, blank=True, db_index=True)
     lat = models.FloatField(null=True, blank=True)
     lon = models.FloatField(null=True, blank=True)
+    # [[lat, lon], …]: more map points of the same entry (index.Document.more_places).
+    more_places = models.JSONField(null=True, blank=True)
     valid_until = models.DateField(null=True, blank=True, db_index=True)
     sort_title = models.CharField(max_length=300, db_index=True)
     updated_at = models.DateTimeField(default=timezone.now)

@@ -22,7 +22,15 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.e2e.helpers import PASSWORD, Guard, check_a11y, make_user
+from tests.e2e.helpers import (
+    CHECKED_PAGE_TYPES,
+    PASSWORD,
+    Guard,
+    a11y_violations,
+    check_a11y,
+    make_user,
+    page_type,
+)
 
 # Playwright's sync API runs an event loop in the main thread; Django's ORM would refuse to
 # run there otherwise.
@@ -100,8 +108,11 @@ def new_page(browser, live_server, dead_proxy, transactional_db, region):
         page = context.new_page()
         page.on("console", guard.console)
         page.on("pageerror", guard.page_error)
+        visited: list[str] = []
+        if options.get("java_script_enabled") is not False:
+            page.on("response", lambda r: _record_page(r, page, visited))
         page.guard = guard
-        opened.append((context, guard))
+        opened.append((context, guard, visited))
         if options.get("java_script_enabled") is False:
             page.replay_with_javascript = _replayer(page, make, options)
         return page
@@ -109,11 +120,46 @@ def new_page(browser, live_server, dead_proxy, transactional_db, region):
     yield make
 
     problems = []
-    for context, guard in opened:
+    for context, guard, visited in opened:
+        problems += _check_unchecked_pages(context, visited)
         context.close()
         problems += guard.problems()
     if problems:
         pytest.fail("\n".join(problems), pytrace=False)
+
+
+def _record_page(response, page, visited: list[str]) -> None:
+    """An HTML page the browser showed (GET, 200): a candidate for the axe check at teardown."""
+    request = response.request
+    if (
+        request.is_navigation_request()
+        and response.frame == page.main_frame
+        and request.method == "GET"
+        and response.status == 200
+        and response.headers.get("content-type", "").startswith("text/html")
+    ):
+        visited.append(response.url)
+
+
+def _check_unchecked_pages(context, visited: list[str]) -> list[str]:
+    """Run axe on each page type the test showed but nobody checked yet in this session,
+    opened again in the same context (same cookies: the same person sees the same page)."""
+    reports = []
+    for url in dict.fromkeys(visited):
+        kind = page_type(url)
+        if kind in CHECKED_PAGE_TYPES:
+            continue
+        page = context.new_page()
+        try:
+            page.goto(url)
+            if page_type(page.url) == kind:  # not sent elsewhere (a one-time page, a login)
+                report = a11y_violations(page)
+                if report:
+                    reports.append(f"(checked at teardown) {report}")
+        finally:
+            CHECKED_PAGE_TYPES.add(kind)
+            page.close()
+    return reports
 
 
 def _replayer(page, make, options):

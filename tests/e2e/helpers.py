@@ -128,7 +128,23 @@ def a11y_violations(page) -> str:
         page.evaluate(AXE_SOURCE)
     result = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
     violations = result["violations"]
+    CHECKED_PAGE_TYPES.add(page_type(page.url))
     return _format_violations(page.url, violations) if violations else ""
+
+
+# Page types (Django URL names) axe has checked in this test session. conftest's new_page checks
+# every page type a test visited and nobody checked, when the test ends: so axe runs on every
+# page type the browser tests reach, not only where a test asks for it.
+CHECKED_PAGE_TYPES: set[str] = set()
+
+
+def page_type(url: str) -> str:
+    from django.urls import Resolver404, resolve
+
+    try:
+        return resolve(urlsplit(url).path).view_name
+    except Resolver404:
+        return "404"
 
 
 def check_a11y(page) -> None:

@@ -48,17 +48,21 @@ def test_project_sits_on_the_map_at_its_municipality(client, region):
     make_project(title="Kartenprojekt", phase="running", municipalities=[GELSENKIRCHEN, BOTTROP])
     make_project(title="Ortloses Projekt")  # no municipality: not on the map
     data = json.loads(client.get("/api/v1/map.geojson", {"type": "project"}).content)
-    [feature] = data["features"]
-    assert feature["properties"] == {
-        "type": "project",
-        "title": "Kartenprojekt",
-        "url": "/projekte/kartenprojekt/",
-        "kind": "laufend",
-    }
-    # The first involved municipality by name (Bottrop), as its centre point.
+    # A point at each of its municipalities' centres, the same entry behind each.
+    assert len(data["features"]) == 2
+    for feature in data["features"]:
+        assert feature["properties"] == {
+            "type": "project",
+            "title": "Kartenprojekt",
+            "url": "/projekte/kartenprojekt/",
+            "kind": "laufend",
+        }
     bottrop = Municipality.objects.get(ags=BOTTROP)
-    assert feature["geometry"]["coordinates"] == [round(bottrop.lon, 5), round(bottrop.lat, 5)]
-    assert gelsenkirchen.name > bottrop.name
+    points = {tuple(f["geometry"]["coordinates"]) for f in data["features"]}
+    assert points == {
+        (round(bottrop.lon, 5), round(bottrop.lat, 5)),
+        (round(gelsenkirchen.lon, 5), round(gelsenkirchen.lat, 5)),
+    }
     # Found under each of its municipalities.
     for ags in (GELSENKIRCHEN, BOTTROP):
         found = json.loads(client.get("/api/v1/map.geojson", {"municipality": ags}).content)
@@ -73,9 +77,12 @@ def test_project_sits_at_the_lead_organizations_municipality_when_involved(clien
     make_project(
         title="Leitprojekt", lead_organization=lead, municipalities=[GELSENKIRCHEN, BOTTROP]
     )
-    data = json.loads(client.get("/api/v1/map.geojson", {"type": "project"}).content)
-    coordinates = data["features"][0]["geometry"]["coordinates"]
-    assert coordinates == [round(gelsenkirchen.lon, 5), round(gelsenkirchen.lat, 5)]
+    # Listed under the lead's municipality (the first point of its document).
+    from smartregion.search.models import SearchDocument
+
+    document = SearchDocument.objects.get(type="project")
+    assert document.municipality == GELSENKIRCHEN
+    assert (document.lat, document.lon) == (gelsenkirchen.lat, gelsenkirchen.lon)
 
 
 def test_map_page_and_its_list_show_projects(client, region):
@@ -94,6 +101,7 @@ def test_project_sits_at_the_lead_in_a_kreis_that_takes_part(client, region):
     herten = Municipality.objects.get(ags="05562020")
     lead = OrganizationFactory(status="published", municipality=herten)
     make_project(title="Kreisprojekt", lead_organization=lead, municipalities=[KREIS_RE, BOTTROP])
-    data = json.loads(client.get("/api/v1/map.geojson", {"type": "project"}).content)
-    coordinates = data["features"][0]["geometry"]["coordinates"]
-    assert coordinates == [round(herten.lon, 5), round(herten.lat, 5)]
+    from smartregion.search.models import SearchDocument
+
+    document = SearchDocument.objects.get(type="project")
+    assert (document.lat, document.lon) == (herten.lat, herten.lon)
