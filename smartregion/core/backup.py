@@ -86,22 +86,27 @@ def _program(name: str) -> str:
     return found
 
 
-def _dump_database(vendor: str, target: Path) -> None:
-    if vendor == "sqlite":
-        connection.ensure_connection()
-        with sqlite3.connect(target) as dest:
-            connection.connection.backup(dest)
-        return
+def _postgres(program: str, *options: str, last: str = "") -> None:
+    """Run a PostgreSQL client program against the configured database."""
     args, env = _pg_env()
     done = subprocess.run(  # noqa: S603 - our own program path and settings
-        [_program("pg_dump"), "--format=custom", "--no-owner", "--file", str(target), *args],
+        [_program(program), *options, *args, *([last] if last else [])],
         env=env,
         capture_output=True,
         text=True,
         check=False,
     )
     if done.returncode:
-        raise BackupError(f"pg_dump ist gescheitert: {done.stderr.strip()[:500]}")
+        raise BackupError(f"{program} ist gescheitert: {done.stderr.strip()[:500]}")
+
+
+def _dump_database(vendor: str, target: Path) -> None:
+    if vendor == "sqlite":
+        connection.ensure_connection()
+        with sqlite3.connect(target) as dest:
+            connection.connection.backup(dest)
+        return
+    _postgres("pg_dump", "--format=custom", "--no-owner", "--file", str(target))
 
 
 def create(output: Path | None = None) -> Summary:
@@ -172,26 +177,16 @@ def _restore_database(vendor: str, source: Path) -> None:
         with sqlite3.connect(source) as src:
             src.backup(connection.connection)
         return
-    args, env = _pg_env()
     connection.close()
-    done = subprocess.run(  # noqa: S603 - our own program path and settings
-        [
-            _program("pg_restore"),
-            "--clean",
-            "--if-exists",
-            "--no-owner",
-            "--single-transaction",
-            "--exit-on-error",
-            *args,
-            str(source),
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
+    _postgres(
+        "pg_restore",
+        "--clean",
+        "--if-exists",
+        "--no-owner",
+        "--single-transaction",
+        "--exit-on-error",
+        last=str(source),
     )
-    if done.returncode:
-        raise BackupError(f"pg_restore ist gescheitert: {done.stderr.strip()[:500]}")
 
 
 def restore(archive: Path) -> Summary:

@@ -95,7 +95,8 @@ def test_weekly_digest_lists_new_suggestions_once_per_week(client, refreshed):
     assert not AlertSettings.objects.get(user=user).digest
 
 
-def test_weekly_need_alerts_arrive_in_the_digest(refreshed):
+def _weekly_phishing_alert(refreshed):
+    """A member of the security company wants need alerts weekly; the city seeks training."""
     user = member(refreshed.security)
     AlertSettings.objects.create(user=user, need_alerts="weekly")
     need(
@@ -105,6 +106,11 @@ def test_weekly_need_alerts_arrive_in_the_digest(refreshed):
         topics=["cybersicherheit"],
     )
     tasks.refresh_organizations.call(organization_ids=[refreshed.city.pk])
+    return user
+
+
+def test_weekly_need_alerts_arrive_in_the_digest(refreshed):
+    _weekly_phishing_alert(refreshed)
     assert mail.outbox == []  # not at once
     call_command("synergies", "digest")
     [digest] = mail.outbox
@@ -114,15 +120,7 @@ def test_weekly_need_alerts_arrive_in_the_digest(refreshed):
 def test_the_digest_leaves_out_needs_of_an_organization_archived_since(refreshed, coordinator):
     from smartregion.core import workflow
 
-    user = member(refreshed.security)
-    AlertSettings.objects.create(user=user, need_alerts="weekly")
-    need(
-        refreshed.city,
-        "Schulung gegen Phishing",
-        "Wir suchen Schulungen zur Cybersicherheit und IT-Sicherheit für die Verwaltung.",
-        topics=["cybersicherheit"],
-    )
-    tasks.refresh_organizations.call(organization_ids=[refreshed.city.pk])
+    _weekly_phishing_alert(refreshed)
     assert NeedAlert.objects.filter(organization=refreshed.security).exists()
     workflow.archive(obj=refreshed.city, by=coordinator)
     call_command("synergies", "digest")
