@@ -328,7 +328,13 @@ class Offer(OrganizationContent):
         ordering = ["title"]
         verbose_name = _("Angebot")
         verbose_name_plural = _("Angebote")
-        indexes = [models.Index(fields=["status", "title"])]
+        # (organization, status, title): a profile's offers in order. Without it SQLite's
+        # planner walks (status, title) through every published offer to skip the sort: 80 ms
+        # a profile page at 300,000 offers (bench/synergies_refresh.py), instead of under 1 ms.
+        indexes = [
+            models.Index(fields=["status", "title"]),
+            models.Index(fields=["organization", "status", "title"], name="offer_org_status_title"),
+        ]
 
     def get_absolute_url(self) -> str:
         return reverse("offers:detail", kwargs={"pk": self.pk})
@@ -355,7 +361,12 @@ class Need(OrganizationContent):
         ordering = ["expires_on", "title"]
         verbose_name = _("Bedarf")
         verbose_name_plural = _("Bedarfe")
-        indexes = [models.Index(fields=["status", "expires_on"])]
+        indexes = [
+            models.Index(fields=["status", "expires_on"]),
+            models.Index(
+                fields=["organization", "status", "expires_on"], name="need_org_status_expires"
+            ),
+        ]
 
     def get_absolute_url(self) -> str:
         return reverse("needs:detail", kwargs={"pk": self.pk})

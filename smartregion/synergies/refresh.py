@@ -16,8 +16,8 @@ derived data, never the truth: every refresh task logs the organizations it was 
 (IndexChange), and before each use a process applies the log rows it has not seen, so a worker
 also learns of what another worker refreshed. The index is built again after MAX_AGE (new
 words of changed profiles match only from then on, see engine.Index.updated), when its overlay
-of changed actors outgrows OVERLAY_LIMIT, and when the log has gone backwards (a restored
-database).
+of changed actors outgrows OVERLAY_SHARE of it, when the log has gone backwards (a restored
+database), and for every task while it is small (SMALL_INDEX).
 
 Both refreshes also refresh the coverage of the needs concerned (alerts.update_coverage) and the
 project lists (project_lists).
@@ -48,7 +48,15 @@ TOP = 20  # suggestions stored per organization (the profile shows the first few
 PROBE = 200  # how deep a changed organization's own ranking is read to find lists it enters
 CHUNK = 500  # organizations ranked and written per transaction in a full refresh
 MAX_AGE = dt.timedelta(hours=6)  # a kept index is built again after this
-OVERLAY_LIMIT = 2000  # changed organizations a kept index holds beside its base at most
+# A kept index is built again once its overlay of changed actors outgrows this share of its
+# base: words only the changed profiles use match from then on. Builds cost in proportion to
+# the base, so this also bounds their cost per change (100,000 actors: a 95 s build per
+# 2,000 changes, about 50 ms a change).
+OVERLAY_SHARE = 0.02
+OVERLAY_MIN = 50  # changed actors allowed in any case
+# Smaller indexes are built for every task (about a second at 1,000 actors): a young
+# installation's vocabulary grows with nearly every new profile.
+SMALL_INDEX = 1000
 # Log rows are read again this long after a process saw the log's end: a row written in a
 # transaction that commits after a later row's (two workers at once) is still applied.
 LOG_SLACK = dt.timedelta(minutes=2)
@@ -170,9 +178,10 @@ def current_index() -> Index:
     kept = _kept
     if (
         kept is None
+        or kept.index.base_size < SMALL_INDEX
         or latest < kept.cursor
         or now - kept.built_at > MAX_AGE
-        or (kept.index.overlay is not None and len(kept.index.overlay) > OVERLAY_LIMIT)
+        or _overlay(kept.index) > max(OVERLAY_MIN, OVERLAY_SHARE * kept.index.base_size)
     ):
         return _build()
     rows = IndexChange.objects.filter(Q(pk__gt=kept.cursor) | Q(at__gte=kept.seen_at - LOG_SLACK))
@@ -183,6 +192,10 @@ def current_index() -> Index:
         kept.index = kept.index.updated(actors, removed=[i for i in ids if i not in loaded])
     kept.cursor, kept.seen_at = latest, now
     return kept.index
+
+
+def _overlay(index: Index) -> int:
+    return len(index.overlay) if index.overlay is not None else 0
 
 
 def _build() -> Index:

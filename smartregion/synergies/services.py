@@ -139,7 +139,7 @@ def contact_request(*, suggestion: Suggestion, by, message: str) -> int:
                 "Sie haben heute schon %(n)d Kontaktanfragen gesendet. Bitte versuchen Sie es "
                 "morgen wieder."
             )
-            % {"n": CONTACTS_PER_DAY},
+            % {"n": ratelimit.Rate.parse(CONTACTS_PER_DAY).count},
         )
     sender = suggestion.organization
     context = {

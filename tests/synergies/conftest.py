@@ -176,3 +176,9 @@ def stored() -> dict:
     for s in Suggestion.objects.filter(active=True).order_by("organization", "position"):
         out.setdefault(s.organization_id, []).append((s.other_id, s.kind, s.score, s.reasons))
     return out
+
+
+@pytest.fixture
+def kept_index(monkeypatch):
+    """The index kept between tasks as in a large installation (small ones build it anew)."""
+    monkeypatch.setattr(refresh, "SMALL_INDEX", 0)

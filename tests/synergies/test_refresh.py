@@ -50,7 +50,7 @@ def _partners(lists, keys=None):
     }
 
 
-def test_incremental_refresh_agrees_with_full_for_what_a_change_affects(refreshed):
+def test_incremental_refresh_agrees_with_full_for_what_a_change_affects(refreshed, kept_index):
     # A new offer makes the bakery a partner of the school (it enters the school's list).
     offer(
         refreshed.bakery,
@@ -89,7 +89,7 @@ def test_a_refresh_after_the_index_is_built_again_equals_the_full_one(refreshed)
     assert {k: v for k, v in stored().items() if k in affected} == incremental
 
 
-def test_a_worker_applies_changes_another_worker_refreshed(refreshed):
+def test_a_worker_applies_changes_another_worker_refreshed(refreshed, kept_index):
     index = refresh.current_index()
     # Another process refreshed a change: it is in the database and in the log only.
     offer(refreshed.bakery, "Digitalisierung von Schulen", "Tablets und WLAN im Unterricht.")
@@ -101,7 +101,7 @@ def test_a_worker_applies_changes_another_worker_refreshed(refreshed):
     assert current.positions[bakery] >= current.base_size  # in the overlay
 
 
-def test_a_database_whose_log_went_backwards_gets_a_new_index(refreshed):
+def test_a_database_whose_log_went_backwards_gets_a_new_index(refreshed, kept_index):
     from smartregion.synergies.models import IndexChange
 
     refresh.record_changes(organization_ids=[refreshed.bakery.pk, refreshed.school.pk])
@@ -204,3 +204,28 @@ def test_command_refreshes_one_organization_and_names_unknown_ones(refreshed, ca
     assert Suggestion.objects.filter(organization=refreshed.school, other=refreshed.bakery).exists()
     with pytest.raises(CommandError, match="gibt-es-nicht"):
         call_command("synergies", "refresh", "--organization", "gibt-es-nicht")
+
+
+def test_a_small_index_is_built_for_every_task_so_new_words_match(refreshed):
+    first = refresh.current_index()
+    # Words nobody used before: a kept index would not know them.
+    offer(refreshed.bakery, "Quantenkryptografie", "Quantenkryptografie für Rechenzentren.")
+    need(
+        refreshed.city, "Quantenkryptografie gesucht", "Wer kennt sich mit Quantenkryptografie aus?"
+    )
+    refresh.incremental_refresh([refreshed.bakery.pk, refreshed.city.pk])
+    assert refresh.current_index() is not first
+    assert Suggestion.objects.filter(organization=refreshed.city, other=refreshed.bakery).exists()
+
+
+def test_a_kept_index_is_built_again_when_its_overlay_outgrows_its_share(
+    refreshed, kept_index, monkeypatch
+):
+    monkeypatch.setattr(refresh, "OVERLAY_MIN", 1)
+    monkeypatch.setattr(refresh, "OVERLAY_SHARE", 0.0)
+    refresh.current_index()
+    refresh.record_changes(organization_ids=[refreshed.bakery.pk])
+    assert refresh.current_index().overlay is not None  # one changed actor: kept, updated
+    refresh.record_changes(organization_ids=[refreshed.school.pk])
+    refresh.current_index()  # two now: more than allowed, so the next use builds it again
+    assert refresh.current_index().overlay is None
