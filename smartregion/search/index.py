@@ -95,12 +95,9 @@ def _facet_rows(document: SearchDocument, facets: dict[str, Iterable[str]]) -> l
     return rows
 
 
-def _apply(reg: Registration, obj, doc: Document | None) -> None:
-    lookup = {"type": reg.type, "object_id": obj.pk}
-    if doc is None:
-        SearchDocument.objects.filter(**lookup).delete()
-        return
-    values = {
+def _columns(doc: Document) -> dict:
+    """A document's stored columns (one place for _apply and rebuild)."""
+    return {
         "title": doc.title[:300],
         "sort_title": doc.title.lower()[:300],
         "text": doc.text,
@@ -112,8 +109,15 @@ def _apply(reg: Registration, obj, doc: Document | None) -> None:
         "lon": doc.lon,
         "more_places": [[round(a, 6), round(b, 6)] for a, b in doc.more_places] or None,
         "valid_until": doc.valid_until,
-        "updated_at": timezone.now(),
     }
+
+
+def _apply(reg: Registration, obj, doc: Document | None) -> None:
+    lookup = {"type": reg.type, "object_id": obj.pk}
+    if doc is None:
+        SearchDocument.objects.filter(**lookup).delete()
+        return
+    values = {**_columns(doc), "updated_at": timezone.now()}
     document, created = SearchDocument.objects.update_or_create(**lookup, defaults=values)
     if not created:
         document.facets.all().delete()
@@ -166,20 +170,7 @@ def rebuild(types: Iterable[str] | None = None, *, batch: int = 1000, progress=N
                 doc = reg.build(obj)
                 if doc is not None:
                     documents.append(
-                        SearchDocument(
-                            type=reg.type,
-                            object_id=obj.pk,
-                            title=doc.title[:300],
-                            sort_title=doc.title.lower()[:300],
-                            text=doc.text,
-                            url=doc.url,
-                            title_terms=text.terms(doc.title),
-                            body_terms=text.terms(f"{doc.text} {doc.extra_terms}"),
-                            municipality=doc.municipality or "",
-                            lat=doc.lat,
-                            lon=doc.lon,
-                            valid_until=doc.valid_until,
-                        )
+                        SearchDocument(type=reg.type, object_id=obj.pk, **_columns(doc))
                     )
                     pending_facets.append(doc.facets)
                 if len(documents) >= batch or (i == total and documents):

@@ -6,6 +6,7 @@ import re
 import pytest
 
 from smartregion.regions.models import Municipality, Topic
+from smartregion.search import index
 from smartregion.search.query import search
 from tests.factories import OrganizationFactory
 
@@ -105,3 +106,10 @@ def test_project_sits_at_the_lead_in_a_kreis_that_takes_part(client, region):
 
     document = SearchDocument.objects.get(type="project")
     assert (document.lat, document.lon) == (herten.lat, herten.lon)
+
+
+def test_a_full_index_rebuild_keeps_every_point_of_a_project(client, region):
+    make_project(title="Zweiortprojekt", municipalities=[GELSENKIRCHEN, BOTTROP])
+    index.rebuild()
+    data = json.loads(client.get("/api/v1/map.geojson", {"type": "project"}).content)
+    assert len(data["features"]) == 2

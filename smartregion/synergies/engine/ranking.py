@@ -188,10 +188,21 @@ def build_index(
 def _retrieval(encoded: Encoded, vocab: Vocab) -> sp.csr_matrix:
     """Dᵀ over words, compound parts and topics. Character n-grams are left out of stage 1: their
     long posting lists would cost more than all the rest, and they only re-rank in stage 2."""
-    words = np.asarray([not t.startswith(NGRAM_PREFIX) for t in vocab.terms], dtype=np.float32)
-    side = _side(encoded, query=False) @ sp.diags(np.tile(words, 3))
+    side = _side(encoded, query=False)
+    words = np.tile(_word_mask(vocab), 3)
+    side.data *= words[side.indices]  # n-gram columns to zero, in place: O(stored entries)
     side.eliminate_zeros()
     return side.T.tocsr()
+
+
+def _word_mask(vocab: Vocab) -> np.ndarray:
+    """Per term, 1 for words, compound parts and topics, 0 for character n-grams; computed once
+    per vocabulary (an index updated in place reuses its build's)."""
+    if vocab.word_mask is None:
+        vocab.word_mask = np.fromiter(
+            (not t.startswith(NGRAM_PREFIX) for t in vocab.terms), dtype=np.float32
+        )
+    return vocab.word_mask
 
 
 def _side(e: Encoded, *, query: bool) -> sp.csr_matrix:

@@ -98,6 +98,7 @@ class Vocab:
     idf: np.ndarray
     avg_len: dict[str, float]
     topics: dict[str, int]
+    word_mask: np.ndarray | None = None  # ranking._word_mask, once computed
 
 
 class Counts:
