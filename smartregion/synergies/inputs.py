@@ -74,16 +74,25 @@ def _grouped(rows: Iterable[tuple[int, str]]) -> dict[int, list[str]]:
 def _items(model, ids: set[int] | None, *, audiences: bool) -> dict[int, list[Item]]:
     """Public, current offers or needs of the organizations (all published when ids is None)."""
     today = timezone.localdate()
-    qs = model.objects.public()
     if model is Offer:
-        qs = qs.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        current = Q(ends_on__isnull=True) | Q(ends_on__gte=today)
     else:
-        qs = qs.filter(expires_on__gte=today)
-    if ids is not None:
-        qs = qs.filter(organization_id__in=ids)
-    rows = list(
-        qs.order_by("pk").values_list("pk", "organization_id", "title", "description", "is_demo")
-    )
+        current = Q(expires_on__gte=today)
+    fields = ("pk", "organization_id", "title", "description", "is_demo")
+    if ids is None:
+        qs = model.objects.public().filter(current)
+        rows = list(qs.order_by("pk").values_list(*fields))
+    else:
+        # A few organizations (published ones only: load_actors drops the others): all their
+        # items by organization, the rest sorted out here. With the status in the query,
+        # SQLite without statistics walked the status index through every published offer
+        # (140 ms at 300,000 offers, against 1 ms this way).
+        qs = model.objects.filter(Q(organization_id__in=ids), current)
+        rows = [
+            r[1:]
+            for r in qs.order_by("pk").values_list("status", *fields)
+            if r[0] == Status.PUBLISHED
+        ]
     item_ids = [r[0] for r in rows]
     topics = _through(model, "topics", "topic__name", item_ids, ids)
     people = _through(model, "audiences", "audience__name", item_ids, ids) if audiences else {}

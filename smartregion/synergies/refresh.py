@@ -7,8 +7,9 @@
   may leave those, or their reasons change); and the lists they now enter. The engine's score
   is symmetric, so ranking a changed organization against the index, deeper than what is
   stored, gives its score in every other organization's ranking: it enters a stored list when
-  that score beats the list's weakest entry (or the list is not full). Only those lists are
-  ranked again.
+  that score beats the list's weakest entry (or the list is not full). Only the changed
+  organizations' own lists are ranked again; in the others their entry is replaced, scored and
+  explained for that pair alone (_patched).
 
 The index is kept in the process between runs (`current_index`): building it costs about a
 minute at 100,000 organizations, updating it for one changed organization milliseconds. It is
@@ -31,7 +32,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, Max, Min, Q
 from django.utils import timezone
 
@@ -46,6 +47,7 @@ from .models import IndexChange, Suggestion
 
 TOP = 20  # suggestions stored per organization (the profile shows the first few)
 PROBE = 200  # how deep a changed organization's own ranking is read to find lists it enters
+RERANK = 50  # lists a change makes lose an entry that are ranked again at once (refresh.py)
 CHUNK = 500  # organizations ranked and written per transaction in a full refresh
 MAX_AGE = dt.timedelta(hours=6)  # a kept index is built again after this
 # A kept index is built again once its overlay of changed actors outgrows this share of its
@@ -120,6 +122,11 @@ def full_refresh(*, progress: Callable[[int, int], None] | None = None) -> Stats
     alerts.update_coverage(index)
     project_lists.refresh(index)
     IndexChange.objects.filter(at__lt=timezone.now() - 2 * MAX_AGE).delete()
+    if connection.vendor == "sqlite":
+        # SQLite keeps no statistics unless asked; without them its planner picks poor
+        # indexes on large tables. Nightly is often enough (PostgreSQL's autovacuum does this).
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     stats.seconds = time.perf_counter() - started
     return stats
 
@@ -129,17 +136,96 @@ def incremental_refresh(organization_ids: Iterable[int]) -> Stats:
     changed = set(organization_ids)
     record_changes(organization_ids=changed)
     index = current_index()
-    changed_actors = [a for pk in sorted(changed) if (a := index.get(str(pk)))]
-    affected = changed | _lists_containing(changed) | _lists_entered(index, changed_actors)
-    present = [a for pk in sorted(affected) if (a := index.get(str(pk)))]
-    lists = _ranked(index, present) if present else {}
-    lists.update({pk: [] for pk in affected if pk not in lists})  # no longer published
+    present = {pk: a for pk in sorted(changed) if (a := index.get(str(pk)))}
+    lists = _ranked(index, list(present.values())) if present else {}
+    lists.update({pk: [] for pk in changed - present.keys()})  # no longer published
+    lists.update(_patched(index, changed, present))
     stats = store(lists)
     alerts.update_coverage(index, changed)
     project_lists.organizations_changed(index, changed)
     stats.index = index
     stats.seconds = time.perf_counter() - started
     return stats
+
+
+def _patched(index: Index, changed: set[int], present: dict[int, engine.Actor]) -> Lists:
+    """The other lists a change touches, each changed only where the changed organizations
+    stand: the lists that hold one of them and the lists one now enters get its new entry
+    (scored and explained from the list owner's side, engine.score_pairs), sorted in.
+
+    Ranking each such list again would find the same entries, but a well-connected profile is
+    in thousands of lists. A list that loses a changed organization (it fell below the list or
+    left) is ranked again to refill it, up to RERANK of them; beyond that, those lists are one
+    entry short until the nightly full refresh."""
+    holding = _lists_containing(changed)
+    probes = _probe_scores(index, list(present.values()))
+    entered = probe.entered(
+        {owner: max(found.values()) for owner, found in probes.items()},
+        _stored_stats(probes),
+        limit=TOP,
+    )
+    owners = (holding | entered) - changed
+    stored = _stored_lists(owners)
+    pairs = [(str(owner), str(pk)) for owner in sorted(owners) for pk in probes.get(owner, {})]
+    scored = dict(zip(pairs, engine.score_pairs(index, pairs), strict=True))
+    ids = {str(pk) for pk in changed}
+    lists: Lists = {}
+    refill = []
+    for owner in sorted(owners):
+        entries = [s for s in stored.get(owner, []) if s.id not in ids]
+        entries += [s for pair, s in scored.items() if pair[0] == str(owner) and s is not None]
+        entries.sort(key=lambda s: -s.score)
+        lost = any(s.id in ids for s in stored.get(owner, [])) and len(entries) < TOP
+        if lost and len(stored.get(owner, [])) >= TOP:
+            refill.append(owner)
+        lists[owner] = entries[:TOP]
+    refill = refill[:RERANK]
+    if refill:
+        lists.update(_ranked(index, [a for pk in refill if (a := index.get(str(pk)))]))
+    return lists
+
+
+def _probe_scores(index: Index, present: list[engine.Actor]) -> dict[int, dict[int, float]]:
+    """Per list owner, the score each changed organization now has in it (symmetry: read from
+    the changed organization's own ranking, PROBE deep)."""
+    if not present:
+        return {}
+    found = rank(
+        index,
+        ids=[a.id for a in present],
+        top=PROBE,
+        candidates=PROBE,
+        kinds=ORGANIZATION_KINDS,
+        explain=False,
+    )
+    out: dict[int, dict[int, float]] = {}
+    for actor, suggestions in zip(present, found, strict=True):
+        for s in suggestions:
+            out.setdefault(int(s.id), {})[int(actor.id)] = s.score
+    return out
+
+
+def _stored_stats(owners) -> list[dict]:
+    return list(
+        Suggestion.objects.filter(organization_id__in=list(owners), active=True)
+        .values(owner=F("organization_id"))
+        .annotate(n=Count("id"), weakest=Min("score"))
+    )
+
+
+def _stored_lists(owners: set[int]) -> Lists:
+    """The stored active lists of these owners as the engine's suggestions, best first."""
+    out: Lists = {}
+    rows = Suggestion.objects.filter(organization_id__in=list(owners), active=True).order_by(
+        "organization_id", "position"
+    )
+    for owner, other, kind, score, reasons in rows.values_list(
+        "organization_id", "other_id", "kind", "score", "reasons"
+    ):
+        out.setdefault(owner, []).append(
+            engine.Suggestion(id=str(other), score=score, kind=kind, reasons=list(reasons))
+        )
+    return out
 
 
 # --- the index kept between runs ---------------------------------------------------------------
@@ -212,26 +298,6 @@ def _build() -> Index:
 def _lists_containing(ids: set[int]) -> set[int]:
     qs = Suggestion.objects.filter(other_id__in=ids, active=True)
     return set(qs.values_list("organization_id", flat=True))
-
-
-def _lists_entered(index: Index, present: list[engine.Actor]) -> set[int]:
-    if not present:
-        return set()
-    found = rank(
-        index,
-        ids=[a.id for a in present],
-        top=PROBE,
-        candidates=PROBE,
-        kinds=ORGANIZATION_KINDS,
-        explain=False,
-    )
-    best = probe.best_scores(found, int)
-    stored = (
-        Suggestion.objects.filter(organization_id__in=best, active=True)
-        .values(owner=F("organization_id"))
-        .annotate(n=Count("id"), weakest=Min("score"))
-    )
-    return probe.entered(best, stored, limit=TOP)
 
 
 # --- writing ---------------------------------------------------------------------------------

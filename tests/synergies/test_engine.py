@@ -374,3 +374,16 @@ def test_candidates_can_be_limited_to_kinds_and_filtered_before_they_are_explain
     assert "hochschule" not in _ids(companies) and "secure" in _ids(companies)
     [kept] = rank(index, [firma], keep=lambda actor, other: other.id != "secure", top=1)
     assert _ids(kept) == ["hochschule"]  # top counts what is kept
+
+
+def test_a_pair_is_scored_as_in_the_full_ranking(landscape):
+    from smartregion.synergies.engine import score_pairs
+
+    index = build_index(landscape)
+    full = _by_id(landscape, rank(index, top=50))
+    pairs = [("schule", "mimir"), ("firma", "secure"), ("bakery", "schule"), ("x", "mimir")]
+    schule_mimir, firma_secure, bakery_schule, unknown = score_pairs(index, pairs)
+    assert schule_mimir == next(s for s in full["schule"] if s.id == "mimir")
+    assert firma_secure == next(s for s in full["firma"] if s.id == "secure")
+    assert bakery_schule is None and unknown is None  # nothing in common; not indexed
+    assert score_pairs(index, [("mimir", "mimir")]) == [None]

@@ -17,7 +17,7 @@ indexed actor uses cannot match anything until the next full build. Measured: 7 
 """
 
 from .model import KINDS, SUGGESTION_KINDS, Actor, Item, Suggestion, Weights
-from .ranking import Index, build_index, rank, rank_all
+from .ranking import Index, build_index, rank, rank_all, score_pairs
 from .vectors import Embedder
 
 __all__ = [
@@ -32,4 +32,5 @@ __all__ = [
     "build_index",
     "rank",
     "rank_all",
+    "score_pairs",
 ]

@@ -328,6 +328,33 @@ def _suggestions(
     return out
 
 
+def score_pairs(index: Index, pairs: Sequence[tuple[str, str]]) -> list[Suggestion | None]:
+    """The suggestion each (actor, candidate) pair of indexed actors would get in the actor's
+    ranking (score, kind, reasons from the actor's side), without ranking anything else: stage 2
+    alone. None where either is not in the index or the score stays under MIN_SCORE. For
+    updating stored lists a changed actor is in or enters, one entry each."""
+    known = [(a, b) for a, b in pairs if a in index.positions and b in index.positions and a != b]
+    out: dict[tuple[str, str], Suggestion] = {}
+    if known:
+        seekers = list(dict.fromkeys(a for a, _ in known))
+        q = index.queries(seekers)
+        row = {a: i for i, a in enumerate(seekers)}
+        qa = np.asarray([row[a] for a, _ in known], dtype=np.int64)
+        d, db = index.batch(np.asarray([index.positions[b] for _, b in known], dtype=np.int64))
+        f = features(q, qa, d, db, index.weights)
+        scores = combine(f, index.weights)
+        for k, (a, b) in enumerate(known):
+            if scores[k] <= MIN_SCORE:
+                continue
+            actor, other = q.actors[qa[k]], d.actors[db[k]]
+            kind = suggestion_kind(actor.kind, other.kind, f, k, index.weights)
+            reasons = index.explainer.explain(q, int(qa[k]), d, int(db[k]), f, k, kind)
+            out[(a, b)] = Suggestion(
+                id=b, score=round(float(scores[k]), 4), kind=kind, reasons=reasons
+            )
+    return [out.get(pair) for pair in pairs]
+
+
 def rank_all(
     actors: Sequence[Actor],
     candidates: Sequence[Actor] | None = None,
