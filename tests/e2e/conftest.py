@@ -23,13 +23,13 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.e2e.helpers import (
-    CHECKED_PAGE_TYPES,
+    CHECKED_PAGES,
     PASSWORD,
     Guard,
     a11y_violations,
     check_a11y,
     make_user,
-    page_type,
+    page_key,
 )
 
 # Playwright's sync API runs an event loop in the main thread; Django's ORM would refuse to
@@ -93,6 +93,7 @@ def new_page(browser, live_server, dead_proxy, transactional_db, region):
     port = urlsplit(live_server.url).port
     allowed = {f"127.0.0.1:{port}", f"localhost:{port}"}
     opened = []
+    CHECKED_PAGES.clear()  # pages are checked per test: another test shows other data
 
     def make(**options):
         options = {"viewport": {"width": 1280, "height": 900}, "locale": "de-DE", **options}
@@ -142,22 +143,22 @@ def _record_page(response, page, visited: list[str]) -> None:
 
 
 def _check_unchecked_pages(context, visited: list[str]) -> list[str]:
-    """Run axe on each page type the test showed but nobody checked yet in this session,
-    opened again in the same context (same cookies: the same person sees the same page)."""
+    """Run axe on each page the test showed but did not check, opened again in the same
+    context (same cookies: the same person sees the same page, with the data as it is now)."""
     reports = []
     for url in dict.fromkeys(visited):
-        kind = page_type(url)
-        if kind in CHECKED_PAGE_TYPES:
+        key = page_key(url)
+        if key in CHECKED_PAGES:
             continue
         page = context.new_page()
         try:
             page.goto(url)
-            if page_type(page.url) == kind:  # not sent elsewhere (a one-time page, a login)
+            if page_key(page.url) == key:  # not sent elsewhere (a one-time page, a login)
                 report = a11y_violations(page)
                 if report:
                     reports.append(f"(checked at teardown) {report}")
         finally:
-            CHECKED_PAGE_TYPES.add(kind)
+            CHECKED_PAGES.add(key)
             page.close()
     return reports
 

@@ -128,23 +128,19 @@ def a11y_violations(page) -> str:
         page.evaluate(AXE_SOURCE)
     result = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
     violations = result["violations"]
-    CHECKED_PAGE_TYPES.add(page_type(page.url))
+    CHECKED_PAGES.add(page_key(page.url))
     return _format_violations(page.url, violations) if violations else ""
 
 
-# Page types (Django URL names) axe has checked in this test session. conftest's new_page checks
-# every page type a test visited and nobody checked, when the test ends: so axe runs on every
-# page type the browser tests reach, not only where a test asks for it.
-CHECKED_PAGE_TYPES: set[str] = set()
+# The pages (path and query) axe has checked in the running test. When the test ends,
+# conftest's new_page checks every page the test showed that was not checked yet: axe runs on
+# every page the browser tests visit, not only where a test asks for it.
+CHECKED_PAGES: set[str] = set()
 
 
-def page_type(url: str) -> str:
-    from django.urls import Resolver404, resolve
-
-    try:
-        return resolve(urlsplit(url).path).view_name
-    except Resolver404:
-        return "404"
+def page_key(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.path}?{parts.query}" if parts.query else parts.path
 
 
 def check_a11y(page) -> None:
