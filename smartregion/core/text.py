@@ -204,3 +204,17 @@ def plain_excerpt(text: str | None, length: int = 200) -> str:
         if sep and head:
             cut = head
     return cut.rstrip(" ,;:-\u2013\u2014") + "…"
+
+
+_GERMAN_LETTERS = str.maketrans(
+    {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"}
+)
+
+
+def slug_base(text: str, *, fallback: str, reserved: frozenset[str] = frozenset()) -> str:
+    """The URL slug of a German name: "Münster-Süd" -> "muenster-sued" (not "munster-sud"),
+    at most 200 characters, `fallback` for a name without letters, never a reserved path."""
+    from django.utils.text import slugify
+
+    base = slugify(text.translate(_GERMAN_LETTERS))[:200] or fallback
+    return f"{base}-{fallback}" if base in reserved else base

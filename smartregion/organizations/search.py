@@ -103,6 +103,13 @@ def _organization_dependents(org):
     yield from org.needs.all()
 
 
+def _organization_dependent_ids(ids: list[int]) -> dict[str, list[int]]:
+    return {
+        "offer": list(Offer.objects.filter(organization_id__in=ids).values_list("id", flat=True)),
+        "need": list(Need.objects.filter(organization_id__in=ids).values_list("id", flat=True)),
+    }
+
+
 def register() -> None:
     index.register(
         "organization",
@@ -115,6 +122,7 @@ def register() -> None:
         ),
         label=lambda: _("Akteur"),
         related=_organization_dependents,
+        related_ids=_organization_dependent_ids,
     )
     index.register(
         "offer",

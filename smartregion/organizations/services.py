@@ -17,12 +17,12 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from smartregion.core import audit, mail, ratelimit, workflow
 from smartregion.core.folding import fold
+from smartregion.core.text import slug_base
 from smartregion.core.workflow import Status
 from smartregion.maps import geocoding
 from smartregion.regions.loader import ensure_municipalities
@@ -44,9 +44,7 @@ RESERVED_SLUGS = frozenset({"neu", "ansprueche", "einladung"})
 
 
 def unique_slug(name: str) -> str:
-    base = slugify(name.replace("ß", "ss"))[:200] or "organisation"
-    if base in RESERVED_SLUGS:
-        base = f"{base}-organisation"
+    base = slug_base(name, fallback="organisation", reserved=RESERVED_SLUGS)
     slug, n = base, 2
     while Organization.objects.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1

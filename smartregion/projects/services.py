@@ -8,10 +8,10 @@ the demo and later importers call these functions, never the models directly.
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from smartregion.core import audit, workflow
+from smartregion.core.text import slug_base
 from smartregion.organizations.models import Organization
 from smartregion.projects.publiccode.spdx import suggestion
 from smartregion.regions.models import Region
@@ -68,15 +68,8 @@ TRANSFER_FIELDS = (
 _KEEP_SPACE = {"description"}
 
 
-_GERMAN = str.maketrans(
-    {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"}
-)
-
-
 def unique_slug(title: str) -> str:
-    base = slugify(title.translate(_GERMAN))[:200] or "projekt"
-    if base in RESERVED_SLUGS:
-        base = f"{base}-projekt"
+    base = slug_base(title, fallback="projekt", reserved=RESERVED_SLUGS)
     slug, n = base, 2
     while Project.objects.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1

@@ -41,6 +41,8 @@ class Registration:
     queryset: Callable[[], models.QuerySet]
     label: Callable[[], str]
     related: Callable[[models.Model], Iterable[models.Model]] | None = None
+    # `related` for many objects at once (index_many): object ids -> {type: dependent ids}.
+    related_ids: Callable[[list[int]], dict[str, Iterable[int]]] | None = None
 
 
 _registry: dict[str, Registration] = {}
@@ -63,11 +65,13 @@ def register(
     queryset,
     label,
     related=None,
+    related_ids=None,
 ) -> None:
     """Make a model searchable. `queryset()` yields everything to index on a full rebuild (with
     the prefetching `build` needs); `related(obj)` names objects whose documents depend on obj
-    (an organization's offers drop out when the organization is archived)."""
-    _registry[type] = Registration(type, model, build, queryset, label, related)
+    (an organization's offers drop out when the organization is archived) and
+    `related_ids(ids)` the same for many objects, by type and id, without loading them."""
+    _registry[type] = Registration(type, model, build, queryset, label, related, related_ids)
     if issubclass(model, workflow.Publishable):
         workflow.register(model, after_transition=_after_transition)
 
@@ -87,11 +91,11 @@ def _after_transition(obj, action: str) -> None:
     index(obj)
 
 
-def _facet_rows(document: SearchDocument, facets: dict[str, Iterable[str]]) -> list[SearchFacet]:
-    rows = [SearchFacet(document=document, name="type", value=document.type)]
+def _facet_rows(type_name: str, facets: dict[str, Iterable[str]]) -> list[tuple[str, str]]:
+    rows = [("type", type_name)]
     for name, values in facets.items():
         for value in dict.fromkeys(v for v in values if v not in (None, "")):
-            rows.append(SearchFacet(document=document, name=name, value=str(value)[:80]))
+            rows.append((name, str(value)[:80]))
     return rows
 
 
@@ -121,7 +125,10 @@ def _apply(reg: Registration, obj, doc: Document | None) -> None:
     document, created = SearchDocument.objects.update_or_create(**lookup, defaults=values)
     if not created:
         document.facets.all().delete()
-    SearchFacet.objects.bulk_create(_facet_rows(document, doc.facets))
+    SearchFacet.objects.bulk_create(
+        SearchFacet(document=document, name=name, value=value)
+        for name, value in _facet_rows(reg.type, doc.facets)
+    )
 
 
 @transaction.atomic
@@ -141,6 +148,47 @@ def _index(reg: Registration, obj) -> None:
         dependent_reg = registration_for_model(type(dependent))
         if dependent_reg is not None:
             _index(dependent_reg, dependent)
+
+
+@transaction.atomic
+def index_many(model, ids: Iterable[int]) -> int:
+    """index() for many objects of one model at once (an import): one query per kind of work
+    instead of a handful per object, the same documents and the same listeners. Returns the
+    documents written, dependents included."""
+    reg = registration_for_model(model)
+    ids = list(dict.fromkeys(ids))
+    if reg is None or not ids:
+        return 0
+    objects = list(reg.model._default_manager.filter(pk__in=ids))
+    written = _apply_many(reg, ids)
+    if reg.related_ids:
+        for type_name, dependent_ids in reg.related_ids(ids).items():
+            written += _apply_many(_registry[type_name], list(dependent_ids))
+    elif reg.related:
+        for obj in objects:
+            for dependent in reg.related(obj):
+                if (dependent_reg := registration_for_model(type(dependent))) is not None:
+                    _index(dependent_reg, dependent)
+    for obj in objects:
+        for listener in _listeners:
+            listener(obj)
+    return written
+
+
+def _apply_many(reg: Registration, ids: list[int], *, batch: int = 1000) -> int:
+    """_apply for many objects: their old documents go, the public ones' new documents come."""
+    written = 0
+    for start in range(0, len(ids), batch):
+        chunk = ids[start : start + batch]
+        SearchDocument.objects.filter(type=reg.type, object_id__in=chunk).delete()
+        documents, pending_facets = [], []
+        for obj in reg.queryset().filter(pk__in=chunk):
+            if (doc := reg.build(obj)) is not None:
+                documents.append(SearchDocument(type=reg.type, object_id=obj.pk, **_columns(doc)))
+                pending_facets.append(doc.facets)
+        if documents:
+            written += _flush(documents, pending_facets)
+    return written
 
 
 @transaction.atomic
@@ -184,26 +232,42 @@ def rebuild(types: Iterable[str] | None = None, *, batch: int = 1000, progress=N
 
 
 def _flush(documents: list[SearchDocument], facets: list[dict]) -> int:
-    created = SearchDocument.objects.bulk_create(documents)
-    if created and created[0].pk is None:  # backends that don't return ids on bulk insert
-        created = list(
-            SearchDocument.objects.filter(
-                type=documents[0].type, object_id__in=[d.object_id for d in documents]
-            )
-        )
-        by_object = {d.object_id: d for d in created}
-        created = [by_object[d.object_id] for d in documents]
-    # Facet rows go in with one executemany: at hundreds of thousands of rows, building a model
-    # instance per row costs more than the insert itself.
-    rows = [
-        (document.pk, row.name, row.value)
-        for document, doc_facets in zip(created, facets, strict=True)
-        for row in _facet_rows(document, doc_facets)
-    ]
-    table = SearchFacet._meta.db_table
+    """Insert documents of one type and their facet rows. Plain executemany: at hundreds of
+    thousands of rows, the ORM's bulk_create compiles each value and costs more than the
+    insert itself (SQLite allows it only ~70 documents a statement)."""
+    type_name = documents[0].type
+    assert all(d.type == type_name for d in documents)
+    fields = [f for f in SearchDocument._meta.concrete_fields if not f.primary_key]
+    prep = [(f.attname, f.get_db_prep_save) for f in fields]
+    _insert(
+        SearchDocument,
+        fields,
+        ([save(getattr(d, name), connection) for name, save in prep] for d in documents),
+    )
+    ids = dict(
+        SearchDocument.objects.filter(
+            type=type_name, object_id__in=[d.object_id for d in documents]
+        ).values_list("object_id", "id")
+    )
+    facet_fields = [SearchFacet._meta.get_field(name) for name in ("document", "name", "value")]
+    _insert(
+        SearchFacet,
+        facet_fields,
+        (
+            (ids[document.object_id], name, value)
+            for document, doc_facets in zip(documents, facets, strict=True)
+            for name, value in _facet_rows(type_name, doc_facets)
+        ),
+    )
+    return len(documents)
+
+
+def _insert(model, fields, rows: Iterable) -> None:
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
     with connection.cursor() as cursor:
         cursor.executemany(
-            f"INSERT INTO {table} (document_id, name, value) VALUES (%s, %s, %s)",  # noqa: S608
-            rows,
+            f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({placeholders})",  # noqa: S608
+            list(rows),
         )
-    return len(created)

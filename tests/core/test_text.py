@@ -450,3 +450,21 @@ def test_excerpt_filter_with_length_and_autoescape():
     short, full = out.split("|")
     assert short == "Bold &lt;b&gt; words here…"
     assert full == "Bold &lt;b&gt; words here and more words"
+
+
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [
+        ("Münster-Süd", "muenster-sued"),
+        ("Straßen.NRW", "strassennrw"),
+        ("ÖPNV für Älteren", "oepnv-fuer-aelteren"),
+        ("!!!", "organisation"),
+        ("Neu", "neu-organisation"),
+        ("<script>alert(1)</script>", "scriptalert1script"),
+    ],
+)
+def test_slug_base_spells_umlauts_out(name, slug):
+    from smartregion.core.text import slug_base
+
+    assert slug_base(name, fallback="organisation", reserved=frozenset({"neu"})) == slug
+    assert len(slug_base("ä" * 500, fallback="x")) == 200

@@ -510,13 +510,16 @@ def test_tasks_are_idempotent(region, coordinator):
     assert job.status == "done"
 
 
-def test_index_rebuild_for_large_imports(region, coordinator, monkeypatch):
-    monkeypatch.setattr(writing, "REBUILD_FACTOR", 1000)
-    calls = []
-    monkeypatch.setattr(writing.index, "rebuild", lambda types: calls.append(types))
-    importing.commit(kind="organizations", rows=[(2, {"name": "A", "kind": "company",
-                     "postal_code": "45879"})], by=coordinator)  # fmt: skip
-    assert calls == [["organization"]]
+def test_an_updated_organization_is_reindexed_with_its_offers(region, coordinator):
+    org = OrganizationFactory(name="Digitalwerkstatt Gladbeck", website="https://dw.example",
+                              status="published", postal_code="45964")  # fmt: skip
+    OfferFactory(organization=org, title="Lötkurs")
+    importing.commit(kind="organizations", rows=[(2, {"name": "Digitalwerkstatt Gladbeck",
+                     "kind": "initiative", "website": "dw.example", "postal_code": "45964",
+                     "short_description": "Jetzt mit Robotik"})], by=coordinator)  # fmt: skip
+    assert search("Robotik").count == 1
+    # the offer's document carries the organization's name and place: it was rebuilt too
+    assert search("Lötkurs Digitalwerkstatt").count == 1
 
 
 # --- offers -----------------------------------------------------------------------------------
@@ -664,3 +667,11 @@ def test_documented_columns_match_the_code():
     text = (DOCS / "import.md").read_text()
     for column in (*importing.ORGANIZATION_COLUMNS, *importing.OFFER_COLUMNS):
         assert f"| {column.label} | `{column.key}`" in text, column.key
+
+
+def test_imported_slugs_spell_umlauts_out_and_avoid_reserved_paths(region, coordinator):
+    rows = [(2, {"name": "Neu", "kind": "company", "postal_code": "45879"}),
+            (3, {"name": "Bürgerbüro Süd", "kind": "company", "postal_code": "45879"})]  # fmt: skip
+    importing.commit(kind="organizations", rows=rows, by=coordinator)
+    slugs = set(Organization.objects.values_list("slug", flat=True))
+    assert {"neu-organisation", "buergerbuero-sued"} <= slugs

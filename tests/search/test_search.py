@@ -195,6 +195,38 @@ def test_rebuild_recreates_the_index(region):
     assert search("Neuaufbau").count >= 2
 
 
+def _documents():
+    return {
+        (d.type, d.object_id): (d.title, d.title_terms, d.body_terms, d.url, d.municipality,
+                                sorted((f.name, f.value) for f in d.facets.all()))
+        for d in SearchDocument.objects.prefetch_related("facets")
+    }  # fmt: skip
+
+
+def test_index_many_writes_what_index_writes(region, monkeypatch):
+    from smartregion.organizations.models import Organization
+
+    orgs = [_published_org(name=f"Stapelpartner {n}") for n in range(3)]
+    _offer(organization=orgs[0], title="Stapelangebot")
+    NeedFactory(organization=orgs[1], title="Stapelbedarf")
+    draft = OrganizationFactory(name="Stapelentwurf", status="draft")
+    for org in orgs:
+        index.index(org)
+    one_by_one = _documents()
+    SearchDocument.objects.all().delete()
+    # orgs[2] was archived meanwhile: its document goes, like index() would drop it
+    Organization.objects.filter(pk=orgs[2].pk).update(status="archived")
+    heard = []
+    monkeypatch.setattr(index, "_listeners", [*index._listeners, heard.append])
+    written = index.index_many(Organization, [o.pk for o in orgs] + [draft.pk])
+    expected = {k: v for k, v in one_by_one.items() if k != ("organization", orgs[2].pk)}
+    assert _documents() == expected
+    assert written == len(expected)  # two organizations, their offer and their need
+    # the listeners (the synergy refresh) hear of every object, as of single edits
+    assert sorted(o.pk for o in heard) == sorted([o.pk for o in orgs] + [draft.pk])
+    assert index.index_many(Organization, []) == 0
+
+
 @pytest.mark.skipif(
     connection.vendor != "postgresql", reason="pg_trgm typo tolerance is PostgreSQL-only"
 )

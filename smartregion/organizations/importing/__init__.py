@@ -17,7 +17,7 @@ from .columns import COLUMNS, OFFER_COLUMNS, ORGANIZATION_COLUMNS, SAMPLE_ROWS, 
 from .files import ENCODINGS, MAX_BYTES, MAX_ROWS, ImportFileError, Table, read_table
 from .jobs import INLINE_ROWS, check_job, job_create, job_start, run_job
 from .rows import Plan, RowResult, check, normalize_website, website_domain
-from .writing import REBUILD_FACTOR, ImportRejected, commit
+from .writing import ImportRejected, commit
 
 __all__ = [
     "COLUMNS",
@@ -27,7 +27,6 @@ __all__ = [
     "MAX_ROWS",
     "OFFER_COLUMNS",
     "ORGANIZATION_COLUMNS",
-    "REBUILD_FACTOR",
     "SAMPLE_ROWS",
     "Column",
     "ImportFileError",

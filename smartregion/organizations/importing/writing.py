@@ -4,23 +4,21 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import prefetch_related_objects
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from smartregion.core import audit
+from smartregion.core.text import slug_base
 from smartregion.core.workflow import Status
 from smartregion.regions.loader import ensure_municipalities
 from smartregion.regions.models import Municipality
 from smartregion.search import index
 
 from ..models import ContactPerson, ImportJob, Offer, Organization
+from ..services import RESERVED_SLUGS
 from .rows import Plan, Progress, RowResult, check
 
-# A rebuild of the index is faster than indexing each written object once the import writes
-# more than 1/REBUILD_FACTOR of the documents of the affected types (see _reindex).
-REBUILD_FACTOR = 3
+INDEX_BATCH = 1000  # objects indexed per step of the progress bar
 
 
 class ImportRejected(Exception):
@@ -151,7 +149,7 @@ def _ensure_pks(results: list[RowResult]) -> None:
 
 
 def _unique_slug(name: str, taken: set[str]) -> str:
-    base = slugify(name.replace("ß", "ss"))[:200] or "organisation"
+    base = slug_base(name, fallback="organisation", reserved=RESERVED_SLUGS)
     slug, n = base, 2
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1
@@ -160,35 +158,14 @@ def _unique_slug(name: str, taken: set[str]) -> str:
 
 
 def _reindex(written: list, plan: Plan, progress: Progress | None) -> None:
-    """Index each written object, or rebuild the affected part of the index when that is faster:
-    measured on SQLite (docs/import.md), indexing one object costs about three times as much as
-    its share of a rebuild, so a rebuild pays once an import writes a third of the index."""
+    """Index the written objects (an updated organization's offers and needs with them) in
+    batches, telling the same listeners a single edit tells (the synergy refresh)."""
     if not written:
         return
-    if plan.kind == ImportJob.Kind.ORGANIZATIONS:
-        # an updated organization changes its offers' and needs' documents too
-        types = ["organization", "offer", "need"] if plan.of("update") else ["organization"]
-    else:
-        types = ["offer"]
-    indexed = sum(r.queryset().count() for r in index.registrations() if r.type in types)
-    if len(written) * REBUILD_FACTOR >= indexed:
-        if progress:
-            progress("index", 0, 1)
-        index.rebuild(types)
-        if progress:
-            progress("index", 1, 1)
-        return
     model = type(written[0])
-    if model is Organization:
-        related = ("topics", "audiences", "offers", "needs", "municipality__parent")
-    else:
-        related = ("topics", "audiences", "organization__municipality__parent")
-    for start in range(0, len(written), 500):
-        batch = written[start : start + 500]
-        for obj in batch:  # the bulk writes bypassed the objects' prefetch caches
-            getattr(obj, "_prefetched_objects_cache", {}).clear()
-        prefetch_related_objects(batch, *related)
-        for obj in batch:
-            index.index(obj)
+    ids = [obj.pk for obj in written]
+    for start in range(0, len(ids), INDEX_BATCH):
+        batch = ids[start : start + INDEX_BATCH]
+        index.index_many(model, batch)
         if progress:
-            progress("index", start + len(batch), len(written))
+            progress("index", start + len(batch), len(ids))
