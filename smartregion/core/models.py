@@ -101,3 +101,18 @@ class LegalPage(models.Model):
 
     def __str__(self) -> str:
         return self.get_kind_display()
+
+
+class RateCounter(models.Model):
+    """The attempts one client made in one fixed window of a rate limit (core.ratelimit).
+
+    Counted with an atomic `UPDATE … SET count = count + 1`: the cache's incr reads and writes
+    back, so parallel requests could each read the same count and slip past the limit together.
+    """
+
+    key = models.CharField(max_length=120, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"

@@ -1,9 +1,16 @@
+import threading
+import time
+
 import pytest
 from django import forms
+from django.db import connection
 from django.test import RequestFactory
 
 from smartregion.core import ratelimit
 from smartregion.core.forms import AntiSpamMixin
+from smartregion.core.models import RateCounter
+
+pytestmark = pytest.mark.django_db
 
 
 class ContactForm(AntiSpamMixin, forms.Form):
@@ -21,17 +28,49 @@ def test_rate_parsing():
     assert ratelimit.Rate.parse("100/d") == ratelimit.Rate(100, 86400)
 
 
-@pytest.mark.django_db
-def test_limit_counts_in_the_shared_database_cache(settings):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "smartregion_cache",
-        }
-    }
+def test_limit_counts_in_the_database():
     assert [ratelimit.hit("t", "1.2.3.4", "2/m") for _ in range(3)][:2] == [0, 0]
     assert ratelimit.hit("t", "1.2.3.4", "2/m") > 0
     assert ratelimit.hit("t", "5.6.7.8", "2/m") == 0  # another client has its own budget
+    assert ratelimit.hit("other", "1.2.3.4", "2/m") == 0  # and another scope
+    assert RateCounter.objects.get(key__startswith="t:", count=4)
+
+
+def test_finished_windows_are_dropped_when_a_new_one_starts(monkeypatch):
+    now = time.time()
+    monkeypatch.setattr(ratelimit.time, "time", lambda: now - 7200)
+    ratelimit.hit("t", "1.2.3.4", "2/m")
+    monkeypatch.setattr(ratelimit.time, "time", lambda: now)
+    assert ratelimit.hit("t", "1.2.3.4", "2/m") == 0  # a new window, a new budget
+    assert RateCounter.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite takes the write lock at the start of every transaction: hits queue anyway",
+)
+def test_parallel_attempts_cannot_slip_past_the_limit():
+    from django.db import connections
+
+    barrier = threading.Barrier(8)
+    results = []
+
+    def attempt():
+        barrier.wait()
+        try:
+            results.extend(ratelimit.hit("parallel", "1.2.3.4", "5/h") for _ in range(3))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=attempt) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(results) == 24
+    assert results.count(0) == 5  # exactly the limit got through
+    assert RateCounter.objects.get().count == 24
 
 
 def test_honeypot_filled_is_refused_with_a_message():
