@@ -13,6 +13,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from smartregion.core import workflow
+from smartregion.core.bulk import insert_rows, large_write
 
 from . import text
 from .models import SearchDocument, SearchFacet
@@ -204,6 +205,11 @@ def rebuild(types: Iterable[str] | None = None, *, batch: int = 1000, progress=N
     Each type is rebuilt in one transaction: searches see the old or the new index, never a
     half-built one.
     """
+    with large_write():
+        return _rebuild(types, batch=batch, progress=progress)
+
+
+def _rebuild(types, *, batch: int, progress) -> int:
     written = 0
     for reg in _registry.values():
         if types and reg.type not in types:
@@ -239,7 +245,7 @@ def _flush(documents: list[SearchDocument], facets: list[dict]) -> int:
     assert all(d.type == type_name for d in documents)
     fields = [f for f in SearchDocument._meta.concrete_fields if not f.primary_key]
     prep = [(f.attname, f.get_db_prep_save) for f in fields]
-    _insert(
+    insert_rows(
         SearchDocument,
         fields,
         ([save(getattr(d, name), connection) for name, save in prep] for d in documents),
@@ -250,7 +256,7 @@ def _flush(documents: list[SearchDocument], facets: list[dict]) -> int:
         ).values_list("object_id", "id")
     )
     facet_fields = [SearchFacet._meta.get_field(name) for name in ("document", "name", "value")]
-    _insert(
+    insert_rows(
         SearchFacet,
         facet_fields,
         (
@@ -260,14 +266,3 @@ def _flush(documents: list[SearchDocument], facets: list[dict]) -> int:
         ),
     )
     return len(documents)
-
-
-def _insert(model, fields, rows: Iterable) -> None:
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({placeholders})",  # noqa: S608
-            list(rows),
-        )

@@ -29,3 +29,24 @@ def test_update_rows_writes_the_named_fields_only(region):
         assert row.score == pytest.approx(0.5 + n / 10)
         assert row.active is False and row.computed_at == when and row.kind == "peer"
     assert update_rows([], ["score"]) == 0
+
+
+def test_large_write_raises_sqlites_page_cache_and_puts_it_back():
+    from django.db import connection
+
+    from smartregion.core.bulk import LARGE_WRITE_CACHE_KIB, large_write
+
+    def cache_size():
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size")
+            return cursor.fetchone()[0]
+
+    if connection.vendor != "sqlite":
+        with large_write():  # nothing to change on PostgreSQL, and nothing breaks
+            pass
+        return
+    usual = cache_size()
+    with pytest.raises(RuntimeError), large_write():
+        assert cache_size() == -LARGE_WRITE_CACHE_KIB
+        raise RuntimeError
+    assert cache_size() == usual

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from smartregion.core import audit
+from smartregion.core.bulk import large_write
 from smartregion.core.text import slug_base
 from smartregion.core.workflow import Status
 from smartregion.regions.loader import ensure_municipalities
@@ -43,6 +44,11 @@ def commit(*, kind: str, rows, by, filename: str = "", progress: Progress | None
     """Check and import the rows in one transaction: all of them, or (ImportRejected) none."""
     if by is not None and not getattr(by, "is_coordinator", False):
         raise PermissionDenied
+    with large_write():
+        return _commit(kind=kind, rows=rows, by=by, filename=filename, progress=progress)
+
+
+def _commit(*, kind: str, rows, by, filename: str, progress: Progress | None) -> Plan:
     plan = check(kind=kind, rows=rows, progress=progress)
     if not plan.is_valid:
         raise ImportRejected(plan)
