@@ -98,11 +98,6 @@ def build_need(need: Need):
     return _content_document(need, facets={}, valid_until=need.expires_on)
 
 
-def _organization_dependents(org):
-    yield from org.offers.all()
-    yield from org.needs.all()
-
-
 def _organization_dependent_ids(ids: list[int]) -> dict[str, list[int]]:
     return {
         "offer": list(Offer.objects.filter(organization_id__in=ids).values_list("id", flat=True)),
@@ -121,7 +116,6 @@ def register() -> None:
             .prefetch_related("topics", "audiences")
         ),
         label=lambda: _("Akteur"),
-        related=_organization_dependents,
         related_ids=_organization_dependent_ids,
     )
     index.register(

@@ -41,8 +41,7 @@ class Registration:
     build: Callable[[models.Model], Document | None]
     queryset: Callable[[], models.QuerySet]
     label: Callable[[], str]
-    related: Callable[[models.Model], Iterable[models.Model]] | None = None
-    # `related` for many objects at once (index_many): object ids -> {type: dependent ids}.
+    # object ids -> {type: ids of the objects whose documents depend on them}
     related_ids: Callable[[list[int]], dict[str, Iterable[int]]] | None = None
 
 
@@ -65,14 +64,12 @@ def register(
     build,
     queryset,
     label,
-    related=None,
     related_ids=None,
 ) -> None:
     """Make a model searchable. `queryset()` yields everything to index on a full rebuild (with
-    the prefetching `build` needs); `related(obj)` names objects whose documents depend on obj
-    (an organization's offers drop out when the organization is archived) and
-    `related_ids(ids)` the same for many objects, by type and id, without loading them."""
-    _registry[type] = Registration(type, model, build, queryset, label, related, related_ids)
+    the prefetching `build` needs); `related_ids(ids)` names, by type and id, the objects whose
+    documents depend on these (an organization's offers drop out when it is archived)."""
+    _registry[type] = Registration(type, model, build, queryset, label, related_ids)
     if issubclass(model, workflow.Publishable):
         workflow.register(model, after_transition=_after_transition)
 
@@ -145,10 +142,15 @@ def index(obj) -> None:
 
 def _index(reg: Registration, obj) -> None:
     _apply(reg, obj, reg.build(obj))
-    for dependent in reg.related(obj) if reg.related else ():
-        dependent_reg = registration_for_model(type(dependent))
-        if dependent_reg is not None:
-            _index(dependent_reg, dependent)
+    _apply_dependents(reg, [obj.pk])
+
+
+def _apply_dependents(reg: Registration, ids: list[int]) -> int:
+    """Rewrite the documents that depend on these objects (one level: dependents have none)."""
+    written = 0
+    for type_name, dependent_ids in (reg.related_ids(ids) if reg.related_ids else {}).items():
+        written += _apply_many(_registry[type_name], list(dependent_ids))
+    return written
 
 
 @transaction.atomic
@@ -161,15 +163,7 @@ def index_many(model, ids: Iterable[int]) -> int:
     if reg is None or not ids:
         return 0
     objects = list(reg.model._default_manager.filter(pk__in=ids))
-    written = _apply_many(reg, ids)
-    if reg.related_ids:
-        for type_name, dependent_ids in reg.related_ids(ids).items():
-            written += _apply_many(_registry[type_name], list(dependent_ids))
-    elif reg.related:
-        for obj in objects:
-            for dependent in reg.related(obj):
-                if (dependent_reg := registration_for_model(type(dependent))) is not None:
-                    _index(dependent_reg, dependent)
+    written = _apply_many(reg, ids) + _apply_dependents(reg, ids)
     for obj in objects:
         for listener in _listeners:
             listener(obj)
