@@ -12,11 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django_tasks import task
 
-
-def absolute(path: str) -> str:
-    if path.startswith(("http://", "https://")):
-        return path
-    return settings.SITE_URL + path
+from .links import absolute
 
 
 def send(

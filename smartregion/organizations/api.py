@@ -10,7 +10,6 @@ import datetime as dt
 import functools
 from typing import Literal
 
-from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -22,6 +21,7 @@ from pydantic import ConfigDict
 
 from smartregion.accounts.api_auth import token_auth
 from smartregion.core import workflow
+from smartregion.core.links import absolute
 from smartregion.regions.models import Audience, Municipality, Topic
 from smartregion.search import query as search_query
 
@@ -209,10 +209,6 @@ class NeedPatch(_Input):
 
 
 # --- output ------------------------------------------------------------------------------------
-
-
-def absolute(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
 
 
 def _municipality(m) -> dict | None:

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from smartregion.core.links import absolute
 from smartregion.regions.models import Region
 
 from .models import ContactPerson, Need, Offer, Organization
@@ -87,7 +88,7 @@ def licence() -> Licence:
     code = (region.data_licence if region else "").strip()
     name, url = LICENCES.get(code.lower(), (code, ""))
     publisher = region.name if region else "smartregion"
-    source = settings.SITE_URL + reverse("export:index")
+    source = absolute(reverse("export:index"))
     if code:
         attribution = _("Datenquelle: %(publisher)s, %(source)s – Lizenz: %(licence)s") % {
             "publisher": publisher,
@@ -444,7 +445,7 @@ def _meta(dataset: Dataset, lic: Licence) -> dict:
         "publisher": lic.publisher,
         "licence": lic.as_json(),
         "attribution": lic.attribution,
-        "source": settings.SITE_URL + reverse("export:index"),
+        "source": absolute(reverse("export:index")),
         "generated_at": timezone.now().isoformat(timespec="seconds"),
     }
 

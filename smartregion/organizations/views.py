@@ -1,9 +1,8 @@
 """The public directory: lists (search-driven, see search.views.listing) and detail pages."""
 
 import json
-from urllib.parse import urljoin, urlparse
+from urllib.parse import urlparse
 
-from django.conf import settings
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -12,6 +11,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from smartregion.core.links import absolute
 from smartregion.core.text import plain_excerpt
 from smartregion.search.views import listing, render_listing
 
@@ -193,10 +193,6 @@ def jsonld(data: dict) -> SafeString:
     """schema.org data for a <script type="application/ld+json"> (not executed, so CSP-safe)."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return mark_safe(text.translate(_JSON_SCRIPT_ESCAPES))
-
-
-def absolute(url: str) -> str:
-    return urljoin(f"{settings.SITE_URL}/", url)
 
 
 def _compact(data: dict) -> dict:

@@ -11,11 +11,11 @@ import datetime as dt
 from decimal import Decimal
 from typing import Literal
 
-from django.conf import settings
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
+from smartregion.core.links import absolute
 from smartregion.search import query as search_query
 from smartregion.synergies.models import ProjectSuggestion
 
@@ -228,10 +228,6 @@ class ProjectDetail(ProjectItem):
 
 class ErrorOut(Schema):
     detail: str
-
-
-def absolute(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
 
 
 def _org_ref(org) -> dict:

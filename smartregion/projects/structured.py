@@ -8,12 +8,11 @@ producer. Both sit in one `@graph`.
 """
 
 import json
-from urllib.parse import urljoin
 
-from django.conf import settings
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from smartregion.core.links import absolute
 from smartregion.core.text import plain_excerpt
 
 from .models import Project
@@ -26,10 +25,6 @@ _JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u
 def jsonld(data: dict) -> SafeString:
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
     return mark_safe(text.translate(_JSON_SCRIPT_ESCAPES))
-
-
-def absolute(url: str) -> str:
-    return urljoin(f"{settings.SITE_URL}/", url)
 
 
 def _compact(data: dict) -> dict:

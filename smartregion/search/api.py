@@ -1,8 +1,8 @@
 """/api/v1/search: the one search over everything /suche/ shows, with facet counts."""
 
-from django.conf import settings
 from ninja import Field, Query, Router, Schema
 
+from smartregion.core.links import absolute
 from smartregion.organizations.api import TRUE_VALUES
 from smartregion.search import query
 
@@ -67,7 +67,7 @@ def search(request, filters: Query[SearchFilters]):
             {
                 "type": hit.type,
                 "title": hit.title,
-                "url": f"{settings.SITE_URL}{hit.url}",
+                "url": absolute(hit.url),
                 "snippet": str(hit.snippet),
                 "score": hit.score,
             }

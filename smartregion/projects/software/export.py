@@ -1,9 +1,9 @@
 """/projekte/<slug>/publiccode.yml: the stored file if there is one, else one built from the
 project's fields. Either way `publiccode.dump` validates it before it is served."""
 
-from django.conf import settings
 from django.core.cache import cache
 
+from smartregion.core.links import absolute
 from smartregion.core.text import plain_excerpt
 from smartregion.projects import publiccode
 
@@ -74,7 +74,7 @@ def _maintenance(profile: TransferProfile) -> dict:
 
 
 def build_document(project: Project, profile: TransferProfile) -> dict:
-    page = settings.SITE_URL + project.get_absolute_url()
+    page = absolute(project.get_absolute_url())
     german = {
         "localisedName": project.title,
         "shortDescription": cut(" ".join(project.summary.split()), 150),
@@ -114,7 +114,7 @@ def export_text(project: Project) -> str | None:
     if not exportable(project):
         return None
     profile = project.transfer_profile
-    page = settings.SITE_URL + project.get_absolute_url()
+    page = absolute(project.get_absolute_url())
     if profile.publiccode:
         try:
             document = _current(profile.publiccode, profile)
