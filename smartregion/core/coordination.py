@@ -33,6 +33,10 @@ def _queue(kind: str = ""):
 
 @coordinator_required
 def dashboard(request):
+    return _dashboard(request)
+
+
+def _dashboard(request, *, failed: dict | None = None, status: int = 200):
     kind = request.GET.get("art", "")
     if kind and workflow.registration_for(kind) is None:
         kind = ""
@@ -44,11 +48,12 @@ def dashboard(request):
         }
         for reg in workflow.registrations()
     ]
-    return render(
-        request,
-        "core/coordination/dashboard.html",
-        {"items": _queue(kind), "counts": counts, "kind": kind, "limit": QUEUE_LIMIT},
-    )
+    items = _queue(kind)
+    for item in items:
+        if failed and (item["key"], item["obj"].pk) == (failed["key"], failed["pk"]):
+            item["failed"] = failed
+    context = {"items": items, "counts": counts, "kind": kind, "limit": QUEUE_LIMIT}
+    return render(request, "core/coordination/dashboard.html", context, status=status)
 
 
 def _get_pending(key: str, pk: int):
@@ -61,7 +66,8 @@ def _get_pending(key: str, pk: int):
 @require_POST
 @coordinator_required
 def decide(request, key: str, pk: int, decision: str):
-    """Approve or reject one item; answers htmx with the item's new row, others with a redirect."""
+    """Approve or reject one item; answers htmx with the item's new row, others with a redirect.
+    A reason the service refuses (empty, too long) comes back in the item's form, as typed."""
     obj = _get_pending(key, pk)
     reason = request.POST.get("reason", "")
     error = ""
@@ -74,7 +80,14 @@ def decide(request, key: str, pk: int, decision: str):
             done = _("„%(title)s“ ist abgelehnt; die Einreichenden haben den Grund per E-Mail.")
         else:
             raise Http404
-    except (workflow.TransitionError, ValueError) as exc:
+    except ValueError as exc:  # the item is still pending: ask again, keep what was typed
+        failed = {"key": key, "pk": obj.pk, "reason": reason, "message": str(exc)}
+        if request.htmx:
+            label = workflow.registration_for(key).label
+            item = {"obj": obj, "key": key, "label": label, "failed": failed}
+            return render(request, "core/coordination/dashboard.html#queue_item", {"item": item})
+        return _dashboard(request, failed=failed, status=400)
+    except workflow.TransitionError as exc:
         error = str(exc)
     text = error or done % {"title": obj.moderation_title()}
     if request.htmx:
@@ -85,7 +98,6 @@ def decide(request, key: str, pk: int, decision: str):
                 "item": {"obj": obj, "key": key},
                 "message": text,
                 "error": bool(error),
-                "reason": reason,
                 "pending_count": workflow.pending_count(),
             },
         )

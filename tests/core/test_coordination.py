@@ -89,7 +89,26 @@ def test_reject_sends_the_reason_to_the_owner(client, pending, coordinator, user
 def test_reject_without_reason_keeps_the_item_pending(client, pending, coordinator):
     client.force_login(coordinator)
     page = client.post(_url(pending, "ablehnen"), {"reason": " "}, follow=True)
+    assert page.status_code == 400
     assert "Bitte geben Sie einen Grund" in page.content.decode()
+    pending.refresh_from_db()
+    assert pending.status == "pending"
+
+
+@pytest.mark.parametrize("htmx", [True, False])
+def test_a_refused_reason_comes_back_as_typed(client, pending, coordinator, htmx):
+    """Too long for the service: the item's form opens again with the text and the error."""
+    client.force_login(coordinator)
+    typed = "<b>Zu lang</b> " + "x" * 2000
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    page = client.post(_url(pending, "ablehnen"), {"reason": typed}, **headers)
+    html = page.content.decode()
+    assert page.status_code == (200 if htmx else 400)
+    assert "höchstens 2000 Zeichen" in html
+    assert "&lt;b&gt;Zu lang&lt;/b&gt; " + "x" * 2000 + "</textarea>" in html
+    assert "<b>Zu lang" not in html
+    assert 'aria-invalid="true"' in html and "<details class=\"sr-reject\" open>" in html
+    assert ("<html" in html) is not htmx  # htmx gets the item alone
     pending.refresh_from_db()
     assert pending.status == "pending"
 
