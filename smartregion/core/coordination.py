@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
@@ -48,11 +49,21 @@ def _dashboard(request, *, failed: dict | None = None, status: int = 200):
         }
         for reg in workflow.registrations()
     ]
+    others = [
+        {"label": queue.label(), "url": reverse(queue.url_name), "count": queue.count()}
+        for queue in workflow.other_queues()
+    ]
     items = _queue(kind)
     for item in items:
         if failed and (item["key"], item["obj"].pk) == (failed["key"], failed["pk"]):
             item["failed"] = failed
-    context = {"items": items, "counts": counts, "kind": kind, "limit": QUEUE_LIMIT}
+    context = {
+        "items": items,
+        "counts": counts,
+        "others": others,
+        "kind": kind,
+        "limit": QUEUE_LIMIT,
+    }
     return render(request, "core/coordination/dashboard.html", context, status=status)
 
 

@@ -130,8 +130,31 @@ def registration_for(key: str) -> Registration | None:
     return _registry.get(key)
 
 
+@dataclass
+class OtherQueue:
+    """Decisions for coordinators that are not publications (claims on profiles …): they have a
+    page of their own, and the moderation dashboard and its badge count them."""
+
+    key: str
+    label: Callable[[], str]
+    url_name: str
+    count: Callable[[], int]
+
+
+_other_queues: dict[str, OtherQueue] = {}
+
+
+def register_queue(key: str, *, label, url_name: str, count) -> None:
+    _other_queues[key] = OtherQueue(key, label, url_name, count)
+
+
+def other_queues() -> list[OtherQueue]:
+    return list(_other_queues.values())
+
+
 def pending_count() -> int:
-    return sum(reg.model._default_manager.pending().count() for reg in _registry.values())
+    publications = sum(reg.model._default_manager.pending().count() for reg in _registry.values())
+    return publications + sum(queue.count() for queue in _other_queues.values())
 
 
 class TransitionError(Exception):

@@ -999,6 +999,12 @@ def publish_waiting_content(organization: Organization, action: str) -> None:
 # Runs inside workflow.approve's transaction. organizations/apps.py must import this module in
 # ready() so the hook is in place before the first approval (see the self-service report).
 workflow.register(Organization, after_transition=publish_waiting_content)
+workflow.register_queue(
+    "claims",
+    label=lambda: _("Ansprüche auf Profile"),
+    url_name="manage:claims",
+    count=lambda: OrganizationClaim.objects.filter(state=OrganizationClaim.State.OPEN).count(),
+)
 
 
 def hand_over_ownership(user) -> None:

@@ -512,6 +512,11 @@ def test_claim_is_reviewed_and_accepted_by_a_coordinator(
     assert OrganizationClaim.objects.count() == 1
 
     client.force_login(coordinator)
+    # The moderation dashboard points to it, and its badge counts it.
+    html = client.get("/koordination/").content.decode()
+    assert "Außerdem offen: Ansprüche auf Profile (1)" in html
+    assert 'href="/akteure/ansprueche/"' in html and 'id="pending-count"' in html
+    assert ">1</span>" in html
     html = client.get("/akteure/ansprueche/").content.decode()
     assert org.name in html and user.email in html and "Zentrale 0209 1234" in html
     mail.outbox.clear()
@@ -523,6 +528,7 @@ def test_claim_is_reviewed_and_accepted_by_a_coordinator(
     assert f"/akteure/{org.slug}/verwalten/" in mail.outbox[0].body
     assert _actions("organization.claimed") == 1
     assert _actions("organization.claim_accepted") == 1
+    assert "Außerdem offen" not in client.get("/koordination/").content.decode()
     # Deciding twice is refused.
     page = client.post(f"/akteure/ansprueche/{claim.pk}/ablehnen/", {"reason": "x"}, follow=True)
     assert "schon entschieden" in page.content.decode()
