@@ -13,6 +13,7 @@ from django.db.models import F, OuterRef, Subquery
 from smartregion.regions.models import Municipality
 from smartregion.search import index
 from smartregion.search import query as search_query
+from smartregion.search.models import SearchFacet
 
 from . import geojson
 
@@ -124,18 +125,48 @@ def _rows(state: MapState, start: int, stop: int) -> list[dict]:
         geojson.with_kind(state.documents())
         .annotate(place=Subquery(place))
         .order_by(F("place").asc(nulls_last=True), "sort_title", "id")
-        .values("id", "type", "title", "url", "kind", "place")[start:stop]
+        .values("id", "type", "title", "url", "kind", "place", "more_places")[start:stop]
     )
     kinds = geojson.kind_labels()
     types = {reg.type: str(reg.label()) for reg in index.registrations()}
+    also_in = _other_places([row["id"] for row in rows if row["more_places"]])
     return [
         {
             **row,
             "type_label": types.get(row["type"], row["type"]),
             "kind_label": kinds.get((row["type"], row["kind"]), ""),
+            "also_in": [name for name in also_in.get(row["id"], []) if name != row["place"]],
         }
         for row in rows
     ]
+
+
+def _other_places(ids: list[int]) -> dict[int, list[str]]:
+    """Municipality names of entries that the map shows at more than one place (a project of
+    several cities is listed under the first; the list names the others). Two queries."""
+    if not ids:
+        return {}
+    pairs = list(
+        SearchFacet.objects.filter(document_id__in=ids, name="municipality").values_list(
+            "document_id", "value"
+        )
+    )
+    places = {
+        ags: (name, parent)
+        for ags, name, parent in Municipality.objects.filter(
+            ags__in={ags for _, ags in pairs}
+        ).values_list("ags", "name", "parent__ags")
+    }
+    by_document: dict[int, set[str]] = {}
+    for document_id, ags in pairs:
+        if ags in places:
+            by_document.setdefault(document_id, set()).add(ags)
+    out = {}
+    for pk, codes in by_document.items():
+        # The facet adds each city's Kreis (so the Kreis filter finds it): not a place of its own.
+        parents = {places[ags][1] for ags in codes}
+        out[pk] = sorted(places[ags][0] for ags in codes if ags not in parents)
+    return out
 
 
 def page(state: MapState, number) -> Page:

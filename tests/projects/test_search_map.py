@@ -10,7 +10,7 @@ from smartregion.search import index
 from smartregion.search.query import search
 from tests.factories import OrganizationFactory
 
-from .conftest import BOTTROP, GELSENKIRCHEN, KREIS_RE, make_project
+from .conftest import BOTTROP, GELSENKIRCHEN, HERTEN, KREIS_RE, make_project
 
 pytestmark = pytest.mark.django_db
 
@@ -113,3 +113,19 @@ def test_a_full_index_rebuild_keeps_every_point_of_a_project(client, region):
     index.rebuild()
     data = json.loads(client.get("/api/v1/map.geojson", {"type": "project"}).content)
     assert len(data["features"]) == 2
+
+
+def test_map_list_names_the_other_places_of_a_project(client, region):
+    """Listed once, under its first place; the list names the others (not the Kreis the
+    municipality facet adds for the Kreis filter)."""
+    make_project(title="Stadtübergreifend", municipalities=[GELSENKIRCHEN, BOTTROP, HERTEN])
+    make_project(title="Nur Gelsenkirchen", municipalities=[GELSENKIRCHEN])
+    html = client.get("/karte/liste/", {"type": "project"}).content.decode()
+    main = html[html.index("<main") : html.index("</main>")]
+    assert main.count("Stadtübergreifend</a>") == 1
+    entry = main[main.index("Stadtübergreifend</a>") :].split("</li>")[0]
+    assert main.index(">Bottrop</h2>") < main.index("Stadtübergreifend")  # first by name
+    assert "auch in Gelsenkirchen, Herten" in entry
+    assert "Kreis" not in entry
+    single = main[main.index("Nur Gelsenkirchen</a>") :].split("</li>")[0]
+    assert "auch in" not in single
