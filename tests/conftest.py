@@ -25,6 +25,17 @@ def _fresh_engine_index():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_facet_copy():
+    """search.facetcounts keeps a copy of the facets per process, by document id; a rolled-back
+    test database hands the same ids out again, so each test starts without a copy."""
+    from smartregion.search import facetcounts
+
+    facetcounts.clear()
+    yield
+    facetcounts.clear()
+
+
+@pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     """Tasks run at once, static files need no collectstatic, mails stay in memory."""
     settings.TASKS = IMMEDIATE_TASKS

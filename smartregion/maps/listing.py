@@ -77,7 +77,8 @@ def facets(state: MapState) -> list[dict]:
 
 
 def _facets(state: MapState) -> list[dict]:
-    counted = search_query._facet_counts(state.documents().values("id"), state.filters)
+    ids = list(state.documents().values_list("id", flat=True))
+    counted = search_query.facet_values(search_query.count_facets(ids), state.filters)
     groups = []
     for facet in search_query.facets():
         values = [

@@ -115,14 +115,13 @@ def _columns(doc: Document) -> dict:
 
 
 def _apply(reg: Registration, obj, doc: Document | None) -> None:
+    """A change is a new document (a new id), never an update in place: the facets behind a
+    document id never change, which facetcounts relies on."""
     lookup = {"type": reg.type, "object_id": obj.pk}
+    SearchDocument.objects.filter(**lookup).delete()
     if doc is None:
-        SearchDocument.objects.filter(**lookup).delete()
         return
-    values = {**_columns(doc), "updated_at": timezone.now()}
-    document, created = SearchDocument.objects.update_or_create(**lookup, defaults=values)
-    if not created:
-        document.facets.all().delete()
+    document = SearchDocument.objects.create(**lookup, **_columns(doc), updated_at=timezone.now())
     SearchFacet.objects.bulk_create(
         SearchFacet(document=document, name=name, value=value)
         for name, value in _facet_rows(reg.type, doc.facets)

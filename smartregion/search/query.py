@@ -4,29 +4,24 @@ The SQL below is composed only from fixed fragments and Django's own compiled SQ
 user typed travels as a query parameter (hence the S608 exemptions).
 """
 
-import hashlib
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import F, OuterRef, Q, Subquery
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from . import index, text
+from . import facetcounts, index, text
 from .models import SearchDocument, SearchFacet, ZeroResultSearch
 
 MAX_PAGE_SIZE = 100
-# Facet counts over a large result are the expensive part of a search (about 0.3 s for 80,000
-# matches, 1.8 s for all 420,000 documents of the 100,000-organization benchmark on SQLite).
-# Above this many matches they are kept for FACET_CACHE_SECONDS: counts in the thousands that
-# lag an edit by a few minutes mislead nobody; small results are always counted live.
-FACET_CACHE_THRESHOLD = 5_000
-FACET_CACHE_SECONDS = 300
+# Facet counts are the expensive part of a large search in SQL (half a microsecond per facet
+# row: a third of a second for 100,000 matches). From this many matches on they come from the
+# in-process copy of the facets (search.facetcounts); below, SQL is as fast and needs no copy.
+FACET_COPY_THRESHOLD = 2_000
 
 
 @dataclass
@@ -149,20 +144,22 @@ def clean_filters(raw: dict) -> dict[str, list[str]]:
 # --- the two databases' full-text matching ---------------------------------------------------
 
 
-def _match_sql(stems: list[str]) -> tuple[str, list]:
+def _match_sql(stems: list[str], *, ranked: bool = True) -> tuple[str, list]:
+    """Matching documents (id, rank); unranked, rank is 0 and costs nothing."""
     if connection.vendor == "postgresql":
         tsquery = " & ".join(f"'{s}':*" for s in stems)
+        rank = "ts_rank_cd(d.vector, q.query)" if ranked else "0"
         return (
-            "SELECT d.id, ts_rank_cd(d.vector, q.query) AS rank "
+            f"SELECT d.id, {rank} AS rank "  # noqa: S608
             "FROM search_searchdocument d, to_tsquery('simple', %s) AS q(query) "
             "WHERE d.vector @@ q.query",
             [tsquery],
         )
     match = " ".join(f'"{s}"*' for s in stems)
     # bm25 is lower-is-better; negated so that both databases rank higher-is-better.
+    rank = "-bm25(search_fts, 10.0, 1.0)" if ranked else "0"
     return (
-        "SELECT rowid AS id, -bm25(search_fts, 10.0, 1.0) AS rank "
-        "FROM search_fts WHERE search_fts MATCH %s",
+        f"SELECT rowid AS id, {rank} AS rank FROM search_fts WHERE search_fts MATCH %s",  # noqa: S608
         [match],
     )
 
@@ -210,37 +207,33 @@ def search(
     fuzzy = False
     ranked_ids: list[tuple[int, float]]
     if stems:
-        # A correlated EXISTS, not `m.id IN (<all documents that pass the filters>)`: SQLite
-        # pushes such an IN list into FTS5 as one rowid lookup per listed document (hundreds of
-        # thousands of them; minutes at 100,000 organizations), and even when it does not, it
-        # would build the whole list for every query. The EXISTS probes one primary key per match.
-        ids_sql, ids_params = (
-            base.filter(id=RawSQL("m.id", [])).values("id").query.sql_with_params()
+        matching = _matching(base, *_match_sql(stems, ranked=False))
+        ids = _ids(*matching)
+        if not ids and (fuzzy_sql := _fuzzy_sql(query)):
+            fuzzy_matching = _matching(base, *fuzzy_sql)
+            ids = _ids(*fuzzy_matching)
+            fuzzy = bool(ids)
+        if fuzzy:
+            ranked_sql, ranked_params = fuzzy_matching
+        else:
+            ranked_sql, ranked_params = _matching(base, *_match_sql(stems))
+        ranked_ids = (
+            _rows(
+                f"{ranked_sql} ORDER BY m.rank DESC, m.id LIMIT %s OFFSET %s",
+                [*ranked_params, page_size, (page - 1) * page_size],
+            )
+            if ids
+            else []
         )
-        match_sql, match_params = _match_sql(stems)
-        matched = f"SELECT m.id, m.rank FROM ({match_sql}) m WHERE EXISTS ({ids_sql})"  # noqa: S608
-        params = [*match_params, *ids_params]
-        count = _scalar(f"SELECT COUNT(*) FROM ({matched}) c", params)  # noqa: S608
-        if count == 0 and (fuzzy_sql := _fuzzy_sql(query)):
-            match_sql, match_params = fuzzy_sql
-            matched = f"SELECT m.id, m.rank FROM ({match_sql}) m WHERE EXISTS ({ids_sql})"  # noqa: S608
-            params = [*match_params, *ids_params]
-            count = _scalar(f"SELECT COUNT(*) FROM ({matched}) c", params)  # noqa: S608
-            fuzzy = count > 0
-        ranked_ids = _rows(
-            f"{matched} ORDER BY m.rank DESC, m.id LIMIT %s OFFSET %s",
-            [*params, page_size, (page - 1) * page_size],
-        )
-        in_result = RawSQL(f"SELECT r.id FROM ({matched}) r", params)  # noqa: S608, S611
     else:
-        count = base.count()
+        ids = list(base.values_list("id", flat=True))
         ranked_ids = [
             (pk, 0.0)
             for pk in _ordered(base, sort).values_list("id", flat=True)[
                 (page - 1) * page_size : page * page_size
             ]
         ]
-        in_result = base.values("id")
+    count = len(ids)
     documents = SearchDocument.objects.in_bulk([pk for pk, _ in ranked_ids])
     labels = {reg.type: str(reg.label()) for reg in index.registrations()}
     hits = [
@@ -265,7 +258,7 @@ def search(
         page=page,
         page_size=page_size,
         hits=hits,
-        facets=_facet_counts(in_result, filters, count=count, key=(stems, fuzzy)),
+        facets=facet_values(count_facets(ids), filters),
         filters=filters,
         fuzzy=fuzzy,
     )
@@ -274,30 +267,16 @@ def search(
     return result
 
 
-def _count_facets(in_result) -> dict[str, dict[str, int]]:
-    rows = (
-        SearchFacet.objects.filter(document_id__in=in_result)
-        .values("name", "value")
-        .annotate(n=Count("id"))
-    )
-    by_name: dict[str, dict[str, int]] = {}
-    for row in rows:
-        by_name.setdefault(row["name"], {})[row["value"]] = row["n"]
-    return by_name
+def count_facets(ids: list[int]) -> dict[str, dict[str, int]]:
+    """Facet value counts of these documents: {name: {value: n}}. Small results are counted in
+    SQL; large ones from the in-process copy of the facets (facetcounts), which is taken when
+    the first large result needs it."""
+    if len(ids) < FACET_COPY_THRESHOLD:
+        return facetcounts.count_in_sql(ids)
+    return facetcounts.count(ids)
 
 
-def _facet_counts(
-    in_result, filters: dict[str, list[str]], *, count: int | None = None, key=None
-) -> dict[str, list[FacetValue]]:
-    if count is not None and count > FACET_CACHE_THRESHOLD:
-        raw = json.dumps([key, filters, timezone.localdate().isoformat()], sort_keys=True)
-        cache_key = "search-facets:" + hashlib.blake2s(raw.encode()).hexdigest()
-        by_name = cache.get(cache_key)
-        if by_name is None:
-            by_name = _count_facets(in_result)
-            cache.set(cache_key, by_name, FACET_CACHE_SECONDS)
-    else:
-        by_name = _count_facets(in_result)
+def facet_values(by_name: dict[str, dict[str, int]], filters) -> dict[str, list[FacetValue]]:
     out: dict[str, list[FacetValue]] = {}
     for facet in facets():
         counts = by_name.get(facet.name, {})
@@ -317,10 +296,22 @@ def _facet_counts(
     return out
 
 
-def _scalar(sql: str, params: list) -> int:
+def _matching(base, match_sql: str, match_params: list) -> tuple[str, list]:
+    """The matches that pass the filters: (id, rank) rows.
+
+    A correlated EXISTS, not `m.id IN (<all documents that pass the filters>)`: SQLite pushes
+    such an IN list into FTS5 as one rowid lookup per listed document (hundreds of thousands
+    of them; minutes at 100,000 organizations), and even when it does not, it would build the
+    whole list for every query. The EXISTS probes one primary key per match."""
+    ids_sql, ids_params = base.filter(id=RawSQL("m.id", [])).values("id").query.sql_with_params()
+    sql = f"SELECT m.id, m.rank FROM ({match_sql}) m WHERE EXISTS ({ids_sql})"  # noqa: S608
+    return sql, [*match_params, *ids_params]
+
+
+def _ids(sql: str, params: list) -> list[int]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchone()[0]
+        return [row[0] for row in cursor.fetchall()]
 
 
 def _rows(sql: str, params: list) -> list[tuple[int, float]]:

@@ -121,20 +121,60 @@ def test_facets_count_and_filter(region):
     assert search("", filters={"type": ["offer"]}).count == 1
 
 
-def test_facet_counts_of_large_results_are_cached_and_small_ones_live(region, monkeypatch):
-    from smartregion.search import query
+def _facet_dict(result):
+    return {name: {v.value: v.count for v in values} for name, values in result.facets.items()}
 
-    _published_org(name="Alpha Digital", kind="company")
-    monkeypatch.setattr(query, "FACET_CACHE_THRESHOLD", 0)  # every result counts as large
-    kinds = lambda result: {f.value: f.count for f in result.facets["kind"]}  # noqa: E731
-    assert kinds(search("Digital")) == {"company": 1}
-    _published_org(name="Beta Digital", kind="company")
-    cached = search("Digital")
-    assert cached.count == 2  # the hits are live ...
-    assert kinds(cached) == {"company": 1}  # ... the counts of a large result may lag
-    assert kinds(search("Digital", filters={"kind": ["company"]})) == {"company": 2}
-    monkeypatch.setattr(query, "FACET_CACHE_THRESHOLD", 5_000)
-    assert kinds(search("Digital")) == {"company": 2}
+
+def test_large_results_count_facets_from_the_copy_exactly_as_sql(region, monkeypatch):
+    """The in-process copy (search.facetcounts) gives the SQL counts, also for documents
+    written after it was taken, changed or removed ones, and after it is taken again."""
+    from smartregion.regions.models import Topic
+    from smartregion.search import facetcounts, query
+
+    ki = Topic.objects.get(slug="ki")
+    orgs = [
+        _published_org(name=f"Digital {i}", kind=("company", "university")[i % 2]) for i in range(6)
+    ]
+    orgs[0].topics.add(ki)
+    index.index(orgs[0])
+    cases = [("Digital", {}), ("", {}), ("Digital", {"kind": ["company"]}), ("", {"topic": ["ki"]})]
+
+    def both():
+        monkeypatch.setattr(query, "FACET_COPY_THRESHOLD", 10**9)  # SQL only
+        in_sql = [(_facet_dict(r), r.count) for r in (search(q, filters=f) for q, f in cases)]
+        monkeypatch.setattr(query, "FACET_COPY_THRESHOLD", 0)  # the copy for every result
+        copied = [(_facet_dict(r), r.count) for r in (search(q, filters=f) for q, f in cases)]
+        assert copied == in_sql
+        return copied
+
+    first = both()
+    assert first[0][0]["kind"] == {"company": 3, "university": 3}
+    taken = facetcounts.current()
+    # Written since the copy was taken: counted in SQL beside it, the copy stays.
+    orgs[2].kind = "university"
+    orgs[2].save()
+    orgs[2].topics.add(ki)
+    index.index(orgs[2])
+    index.remove(orgs[3])
+    _published_org(name="Digital neu", kind="research")
+    after = both()
+    assert after[0][0]["kind"] == {"company": 2, "university": 3, "research": 1}
+    assert after[3][1] == 2 and after[3][0]["topic"] == {"ki": 2}
+    assert facetcounts.current() is taken
+    # Too many unknown documents: the copy is taken again, with the same counts.
+    monkeypatch.setattr(facetcounts, "UNKNOWN_LIMIT", 1)
+    assert both() == after
+    assert facetcounts.current() is not taken
+    assert len(facetcounts.current()) == 6
+
+
+def test_facet_copy_of_an_empty_index(region, monkeypatch):
+    from smartregion.search import facetcounts, query
+
+    monkeypatch.setattr(query, "FACET_COPY_THRESHOLD", 0)
+    result = search("")
+    assert result.count == 0 and result.facets == {}
+    assert len(facetcounts.current()) == 0
 
 
 def test_topic_names_find_organizations(region):
