@@ -98,8 +98,8 @@ def current(*, renew: bool = False) -> Snapshot:
 
 
 def count(ids) -> dict[str, dict[str, int]]:
-    """Facet value counts of these documents: {name: {value: n}}."""
-    ids = np.unique(np.asarray(ids, dtype=np.int64))
+    """Facet value counts of these documents (distinct ids, in any order): {name: {value: n}}."""
+    ids = np.asarray(ids, dtype=np.int64)
     snap = current()
     known, unknown = _split(snap, ids)
     if len(unknown) > UNKNOWN_LIMIT:

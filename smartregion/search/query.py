@@ -226,7 +226,7 @@ def search(
             else []
         )
     else:
-        ids = list(base.values_list("id", flat=True))
+        ids = _ids(*base.values("id").query.sql_with_params())  # no ORM row per document
         ranked_ids = [
             (pk, 0.0)
             for pk in _ordered(base, sort).values_list("id", flat=True)[
@@ -308,7 +308,7 @@ def _matching(base, match_sql: str, match_params: list) -> tuple[str, list]:
     return sql, [*match_params, *ids_params]
 
 
-def _ids(sql: str, params: list) -> list[int]:
+def _ids(sql: str, params) -> list[int]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [row[0] for row in cursor.fetchall()]
