@@ -27,7 +27,10 @@ from .models import SearchFacet
 
 UNKNOWN_LIMIT = 5_000  # matched documents the copy does not know, before it is taken again
 MAX_AGE = 3_600  # seconds
-SQL_CHUNK = 900  # ids per IN list (SQLite allows 32,766 parameters; keep statements small)
+# Ids per IN list: one statement for any result under the copy's threshold and for up to
+# UNKNOWN_LIMIT unknown documents, so list pages issue a constant number of queries (SQLite
+# allows 32,766 parameters).
+SQL_CHUNK = 10_000
 
 
 @dataclass
