@@ -7,6 +7,7 @@ user typed travels as a query parameter (hence the S608 exemptions).
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 from django.db import connection
 from django.db.models import F, OuterRef, Q, Subquery
 from django.db.models.expressions import RawSQL
@@ -144,22 +145,20 @@ def clean_filters(raw: dict) -> dict[str, list[str]]:
 # --- the two databases' full-text matching ---------------------------------------------------
 
 
-def _match_sql(stems: list[str], *, ranked: bool = True) -> tuple[str, list]:
-    """Matching documents (id, rank); unranked, rank is 0 and costs nothing."""
+def _match_sql(stems: list[str]) -> tuple[str, list]:
     if connection.vendor == "postgresql":
         tsquery = " & ".join(f"'{s}':*" for s in stems)
-        rank = "ts_rank_cd(d.vector, q.query)" if ranked else "0"
         return (
-            f"SELECT d.id, {rank} AS rank "  # noqa: S608
+            "SELECT d.id, ts_rank_cd(d.vector, q.query) AS rank "
             "FROM search_searchdocument d, to_tsquery('simple', %s) AS q(query) "
             "WHERE d.vector @@ q.query",
             [tsquery],
         )
     match = " ".join(f'"{s}"*' for s in stems)
     # bm25 is lower-is-better; negated so that both databases rank higher-is-better.
-    rank = "-bm25(search_fts, 10.0, 1.0)" if ranked else "0"
     return (
-        f"SELECT rowid AS id, {rank} AS rank FROM search_fts WHERE search_fts MATCH %s",  # noqa: S608
+        "SELECT rowid AS id, -bm25(search_fts, 10.0, 1.0) AS rank "
+        "FROM search_fts WHERE search_fts MATCH %s",
         [match],
     )
 
@@ -207,24 +206,13 @@ def search(
     fuzzy = False
     ranked_ids: list[tuple[int, float]]
     if stems:
-        matching = _matching(base, *_match_sql(stems, ranked=False))
-        ids = _ids(*matching)
-        if not ids and (fuzzy_sql := _fuzzy_sql(query)):
-            fuzzy_matching = _matching(base, *fuzzy_sql)
-            ids = _ids(*fuzzy_matching)
-            fuzzy = bool(ids)
-        if fuzzy:
-            ranked_sql, ranked_params = fuzzy_matching
-        else:
-            ranked_sql, ranked_params = _matching(base, *_match_sql(stems))
-        ranked_ids = (
-            _rows(
-                f"{ranked_sql} ORDER BY m.rank DESC, m.id LIMIT %s OFFSET %s",
-                [*ranked_params, page_size, (page - 1) * page_size],
-            )
-            if ids
-            else []
-        )
+        # One pass: every match with its rank; the count, the facets and the page come from it.
+        matches = _rows(*_matching(base, filters, *_match_sql(stems)))
+        if not matches and (fuzzy_sql := _fuzzy_sql(query)):
+            matches = _rows(*_matching(base, filters, *fuzzy_sql))
+            fuzzy = bool(matches)
+        ids = [pk for pk, _ in matches]
+        ranked_ids = _page(matches, page, page_size)
     else:
         ids = _ids(*base.values("id").query.sql_with_params())  # no ORM row per document
         ranked_ids = [
@@ -296,16 +284,34 @@ def facet_values(by_name: dict[str, dict[str, int]], filters) -> dict[str, list[
     return out
 
 
-def _matching(base, match_sql: str, match_params: list) -> tuple[str, list]:
+def _matching(base, filters, match_sql: str, match_params: list) -> tuple[str, list]:
     """The matches that pass the filters: (id, rank) rows.
 
-    A correlated EXISTS, not `m.id IN (<all documents that pass the filters>)`: SQLite pushes
-    such an IN list into FTS5 as one rowid lookup per listed document (hundreds of thousands
-    of them; minutes at 100,000 organizations), and even when it does not, it would build the
-    whole list for every query. The EXISTS probes one primary key per match."""
+    Without filters only expired documents are left out, by an anti-join against their few
+    ids (computed once). With filters, a correlated EXISTS per match, not `m.id IN (<all
+    documents that pass the filters>)`: SQLite pushes such an IN list into FTS5 as one rowid
+    lookup per listed document (hundreds of thousands of them; minutes at 100,000
+    organizations). The EXISTS probes one primary key per match: at 100,000 matches about
+    80 ms more than the anti-join, which is why filter-free searches do without it."""
+    if not filters:
+        expired = "SELECT id FROM search_searchdocument WHERE valid_until < %s"
+        sql = f"SELECT m.id, m.rank FROM ({match_sql}) m WHERE m.id NOT IN ({expired})"  # noqa: S608
+        return sql, [*match_params, timezone.localdate()]
     ids_sql, ids_params = base.filter(id=RawSQL("m.id", [])).values("id").query.sql_with_params()
     sql = f"SELECT m.id, m.rank FROM ({match_sql}) m WHERE EXISTS ({ids_sql})"  # noqa: S608
     return sql, [*match_params, *ids_params]
+
+
+def _page(matches: list[tuple[int, float]], page: int, page_size: int) -> list[tuple[int, float]]:
+    """One page of the matches by rank, best first; equal ranks by id (as ORDER BY rank DESC,
+    id would give). Sorts only what can be on this page or before it."""
+    end = page * page_size
+    if len(matches) <= end:
+        return sorted(matches, key=lambda m: (-m[1], m[0]))[end - page_size : end]
+    ranks = np.fromiter((r for _, r in matches), dtype=np.float64, count=len(matches))
+    cutoff = np.partition(ranks, len(ranks) - end)[len(ranks) - end]  # the end-th best rank
+    best = [matches[i] for i in np.flatnonzero(ranks >= cutoff)]
+    return sorted(best, key=lambda m: (-m[1], m[0]))[end - page_size : end]
 
 
 def _ids(sql: str, params) -> list[int]:
