@@ -77,7 +77,7 @@ def facets(state: MapState) -> list[dict]:
 
 
 def _facets(state: MapState) -> list[dict]:
-    ids = list(state.documents().values_list("id", flat=True))
+    ids = search_query.document_ids(state.documents())
     counted = search_query.facet_values(search_query.count_facets(ids), state.filters)
     groups = []
     for facet in search_query.facets():

@@ -40,7 +40,6 @@ class Snapshot:
     codes: np.ndarray
     keys: list[tuple[str, str]]  # code -> (name, value)
     taken: float
-    alias: str
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -85,7 +84,6 @@ def take() -> Snapshot:
         codes=np.asarray(codes, dtype=np.int32),
         keys=list(code_of),
         taken=time.monotonic(),
-        alias=connection.alias,
     )
 
 
@@ -139,7 +137,7 @@ def count_in_sql(ids: list[int], *, into: dict | None = None) -> dict[str, dict[
 
 def _split(snap: Snapshot, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Positions in the snapshot of the ids it holds, and the ids it does not hold."""
-    if snap.alias != connection.alias or not len(snap.ids):
+    if not len(snap.ids):
         return np.zeros(0, np.int64), ids
     pos = np.minimum(np.searchsorted(snap.ids, ids), len(snap.ids) - 1)
     held = snap.ids[pos] == ids

@@ -274,3 +274,19 @@ def test_typos_are_forgiven_on_postgresql(region):
     _published_org(name="Cybersicherheit Emscher GmbH")
     result = search("Cybersicherhiet")
     assert result.fuzzy and titles(result) == ["Cybersicherheit Emscher GmbH"]
+
+
+def test_a_page_of_matches_is_ordered_by_rank_then_id_as_sql_would():
+    """search.query._page sorts only what can be on the page; the result is the full sort's."""
+    import random
+
+    from smartregion.search.query import _page
+
+    rng = random.Random(3)
+    matches = [
+        (pk, float(rng.choice([0.5, 1.0, 1.5, 2.0]))) for pk in rng.sample(range(1, 10_000), 500)
+    ]
+    full = sorted(matches, key=lambda m: (-m[1], m[0]))
+    for page, size in [(1, 20), (2, 20), (7, 50), (10, 50), (11, 50), (3, 7)]:
+        assert _page(matches, page, size) == full[(page - 1) * size : page * size]
+    assert _page([], 1, 20) == []
