@@ -31,10 +31,11 @@ class SearchDocument(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["type", "object_id"], name="one_document_per_object")
         ]
-        # The lists (/akteure/, /angebote/ …) filter by type: counting them needs the expiry
-        # date beside the type, a page in title order the title (index-only, no sort).
+        # The lists (/akteure/, /angebote/ …) filter by type: their ids (counted, facets) need
+        # the expiry date and the id beside the type, a page in title order the title (both
+        # index-only, no sort; PostgreSQL's index-only scans need the id in the index).
         indexes = [
-            models.Index(fields=["type", "valid_until"], name="search_doc_type_valid"),
+            models.Index(fields=["type", "valid_until", "id"], name="search_doc_type_valid_id"),
             models.Index(fields=["type", "sort_title", "id"], name="search_doc_type_title"),
             # The map's cache key reads the newest change on every request (index_stamp). An
             # index of its own, not db_index: altering the field would make SQLite rebuild the
