@@ -207,12 +207,11 @@ def search(
     ranked_ids: list[tuple[int, float]]
     if stems:
         # One pass: every match with its rank; the count, the facets and the page come from it.
-        matches = _rows(*_matching(base, filters, *_match_sql(stems)))
-        if not matches and (fuzzy_sql := _fuzzy_sql(query)):
-            matches = _rows(*_matching(base, filters, *fuzzy_sql))
-            fuzzy = bool(matches)
-        ids = [pk for pk, _ in matches]
-        ranked_ids = _page(matches, page, page_size)
+        ids, ranks = _matches(*_matching(base, filters, *_match_sql(stems)))
+        if not len(ids) and (fuzzy_sql := _fuzzy_sql(query)):
+            ids, ranks = _matches(*_matching(base, filters, *fuzzy_sql))
+            fuzzy = bool(len(ids))
+        ranked_ids = _page(ids, ranks, page, page_size)
     else:
         ids = document_ids(base)
         ranked_ids = [
@@ -255,12 +254,12 @@ def search(
     return result
 
 
-def count_facets(ids: list[int]) -> dict[str, dict[str, int]]:
-    """Facet value counts of these documents: {name: {value: n}}. Small results are counted in
-    SQL; large ones from the in-process copy of the facets (facetcounts), which is taken when
-    the first large result needs it."""
+def count_facets(ids) -> dict[str, dict[str, int]]:
+    """Facet value counts of these documents (a list or an array of ids): {name: {value: n}}.
+    Small results are counted in SQL; large ones from the in-process copy of the facets
+    (facetcounts), which is taken when the first large result needs it."""
     if len(ids) < FACET_COPY_THRESHOLD:
-        return facetcounts.count_in_sql(ids)
+        return facetcounts.count_in_sql(np.asarray(ids, dtype=np.int64).tolist())
     return facetcounts.count(ids)
 
 
@@ -302,16 +301,16 @@ def _matching(base, filters, match_sql: str, match_params: list) -> tuple[str, l
     return sql, [*match_params, *ids_params]
 
 
-def _page(matches: list[tuple[int, float]], page: int, page_size: int) -> list[tuple[int, float]]:
+def _page(ids: np.ndarray, ranks: np.ndarray, page: int, page_size: int) -> list[tuple[int, float]]:
     """One page of the matches by rank, best first; equal ranks by id (as ORDER BY rank DESC,
     id would give). Sorts only what can be on this page or before it."""
     end = page * page_size
-    if len(matches) <= end:
-        return sorted(matches, key=lambda m: (-m[1], m[0]))[end - page_size : end]
-    ranks = np.fromiter((r for _, r in matches), dtype=np.float64, count=len(matches))
-    cutoff = np.partition(ranks, len(ranks) - end)[len(ranks) - end]  # the end-th best rank
-    best = [matches[i] for i in np.flatnonzero(ranks >= cutoff)]
-    return sorted(best, key=lambda m: (-m[1], m[0]))[end - page_size : end]
+    if len(ranks) > end:
+        cutoff = np.partition(ranks, len(ranks) - end)[len(ranks) - end]  # the end-th best rank
+        best = np.flatnonzero(ranks >= cutoff)
+        ids, ranks = ids[best], ranks[best]
+    order = np.lexsort((ids, -ranks))[end - page_size : end]
+    return [(int(ids[i]), float(ranks[i])) for i in order]
 
 
 def document_ids(documents) -> list[int]:
@@ -323,7 +322,13 @@ def document_ids(documents) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def _rows(sql: str, params: list) -> list[tuple[int, float]]:
+def _matches(sql: str, params: list) -> tuple[np.ndarray, np.ndarray]:
+    """The (id, rank) rows of a match query as two arrays. At 108,000 matches on SQLite this
+    takes 12 ms; building a Python pair per row and reading the ids and ranks out of the pairs
+    again took 50 ms, and zip(*rows) 97 ms."""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [(row[0], row[1]) for row in cursor.fetchall()]
+        rows = cursor.fetchall()
+    ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
+    ranks = np.fromiter((row[1] for row in rows), dtype=np.float64, count=len(rows))
+    return ids, ranks

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import numpy as np
 import pytest
 from django.db import connection
 
@@ -287,9 +288,11 @@ def test_a_page_of_matches_is_ordered_by_rank_then_id_as_sql_would():
         (pk, float(rng.choice([0.5, 1.0, 1.5, 2.0]))) for pk in rng.sample(range(1, 10_000), 500)
     ]
     full = sorted(matches, key=lambda m: (-m[1], m[0]))
-    for page, size in [(1, 20), (2, 20), (7, 50), (10, 50), (11, 50), (3, 7)]:
-        assert _page(matches, page, size) == full[(page - 1) * size : page * size]
-    assert _page([], 1, 20) == []
+    ids = np.array([pk for pk, _ in matches], dtype=np.int64)
+    ranks = np.array([rank for _, rank in matches])
+    for page, size in [(1, 20), (2, 20), (7, 50), (10, 50), (11, 50), (3, 7), (30, 20)]:
+        assert _page(ids, ranks, page, size) == full[(page - 1) * size : page * size]
+    assert _page(np.zeros(0, np.int64), np.zeros(0), 1, 20) == []
 
 
 @pytest.mark.skipif(
