@@ -10,13 +10,14 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import connection, models, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from smartregion.core import workflow
 from smartregion.core.bulk import insert_rows, large_write
 
 from . import text
-from .models import SearchDocument, SearchFacet
+from .models import IndexVersion, SearchDocument, SearchFacet
 
 
 @dataclass
@@ -137,6 +138,14 @@ def index(obj) -> None:
     _index(reg, obj)
     for listener in _listeners:
         listener(obj)
+    _changed()
+
+
+def _changed() -> None:
+    """Count this transaction's change of the index (IndexVersion). Last in each writing
+    function: on PostgreSQL the row stays locked until the commit, and concurrent writers of
+    the index wait here for each other, so the lock is held as briefly as possible."""
+    IndexVersion.objects.filter(pk=1).update(version=F("version") + 1)
 
 
 def _index(reg: Registration, obj) -> None:
@@ -166,6 +175,7 @@ def index_many(model, ids: Iterable[int]) -> int:
     for obj in objects:
         for listener in _listeners:
             listener(obj)
+    _changed()
     return written
 
 
@@ -190,6 +200,7 @@ def remove(obj) -> None:
     reg = registration_for_model(type(obj))
     if reg is not None:
         SearchDocument.objects.filter(type=reg.type, object_id=obj.pk).delete()
+        _changed()
 
 
 def rebuild(types: Iterable[str] | None = None, *, batch: int = 1000, progress=None) -> int:
@@ -227,6 +238,7 @@ def _rebuild(types, *, batch: int, progress) -> int:
                     progress(reg.type, i, total)
             if documents:
                 written += _flush(documents, pending_facets)
+            _changed()
     return written
 
 

@@ -78,3 +78,16 @@ class ZeroResultSearch(models.Model):
 
     def __str__(self) -> str:
         return self.query
+
+
+class IndexVersion(models.Model):
+    """One row that counts the committed changes of the index: every transaction that writes
+    documents adds one, at its end (search.index). PostgreSQL's row lock orders these
+    transactions, so the count seen by a reader changes exactly when a change has committed
+    since; the in-process copy of the index (search.facetcounts) serves lists from memory
+    while the count it was taken at is still the current one."""
+
+    version = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return str(self.version)

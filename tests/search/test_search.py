@@ -329,3 +329,101 @@ def test_the_planner_knows_how_common_a_facet_value_is_on_postgresql():
         plan = cursor.fetchone()[0]
     plan = json.loads(plan) if isinstance(plan, str) else plan
     assert 400 <= plan[0]["Plan"]["Plan Rows"] <= 700  # 540 of them
+
+
+def _list_state(result):
+    return (result.count, [(h.type, h.object_id) for h in result.hits], _facet_dict(result))
+
+
+def test_lists_from_an_exact_copy_equal_the_sql_lists(region, monkeypatch):
+    """Without a search word and with no change since the copy was taken, lists come from the
+    copy alone (facetcounts.exact): the same count, page, order and facets as in SQL."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from smartregion.regions.models import Topic
+    from smartregion.search import facetcounts
+
+    ki = Topic.objects.get(slug="ki")
+    gelsenkirchen = region.municipalities.get(name="Gelsenkirchen")
+    for i in range(9):
+        org = _published_org(
+            name=f"{'Zeta' if i % 2 else 'Alpha'} {i}",
+            kind=("company", "university", "research")[i % 3],
+            municipality=gelsenkirchen if i % 4 == 0 else None,
+        )
+        if i % 3 == 0:
+            org.topics.add(ki)
+            index.index(org)
+        _offer(organization=org, title=f"Angebot {i}", cost=("free", "paid")[i % 2])
+    for title in ("Bedarf offen", "Bedarf abgelaufen"):
+        need = NeedFactory(
+            title=title, organization=org, expires_on=dt.date.today() + dt.timedelta(days=9)
+        )
+        index.index(need)
+    # A need whose end passed since it was indexed: its document stays until the next change.
+    SearchDocument.objects.filter(title="Bedarf abgelaufen").update(
+        valid_until=dt.date.today() - dt.timedelta(days=1)
+    )
+    cases = [
+        ({}, "", 1, 20),
+        ({"type": ["organization"]}, "", 1, 4),
+        ({"type": ["organization"]}, "", 3, 4),
+        ({"type": ["organization"]}, "neu", 2, 3),
+        ({"type": ["organization"], "kind": ["company", "research"]}, "", 1, 20),
+        ({"type": ["organization"], "topic": ["ki"], "kind": ["company"]}, "", 1, 20),
+        ({"municipality": [gelsenkirchen.ags]}, "", 1, 20),
+        ({"type": ["offer"], "cost": ["free"]}, "neu", 1, 20),
+        ({"topic": ["no-such-topic"]}, "", 1, 20),
+        ({"type": ["need"]}, "", 1, 20),
+    ]
+
+    def run():
+        return [
+            _list_state(search("", filters=f, sort=s, page=p, page_size=n)) for f, s, p, n in cases
+        ]
+
+    in_sql = run()
+    snap = facetcounts.current()
+    assert facetcounts.exact() is snap
+    with CaptureQueriesContext(connection) as queries:
+        from_copy = run()
+    assert from_copy == in_sql
+    assert in_sql[1][0] == 9 and in_sql[-1][0] == 1  # the expired need is in neither
+    # Nothing of the facets was read from the database on the copy's path.
+    assert not [q for q in queries.captured_queries if "search_searchfacet" in q["sql"]]
+    monkeypatch.setattr(facetcounts, "exact", lambda: None)
+    assert run() == in_sql
+
+
+def test_a_committed_change_of_the_index_makes_the_copy_inexact(region):
+    from django.db import transaction
+
+    from smartregion.search import facetcounts
+
+    _published_org(name="Erste GmbH")
+    snap = facetcounts.current()
+    assert facetcounts.exact() is snap and snap.version is not None
+    try:
+        with transaction.atomic():
+            _published_org(name="Zurückgerollt GmbH")
+            raise RuntimeError
+    except RuntimeError:
+        pass
+    assert facetcounts.exact() is snap  # a rolled-back change changes nothing
+    _published_org(name="Zweite GmbH")
+    assert facetcounts.exact() is None  # stale: the lists read the database again
+    assert search("", filters={"type": ["organization"]}).count == 2
+    fresh = facetcounts.current(renew=True)
+    assert facetcounts.exact() is fresh
+    assert titles(search("", filters={"type": ["organization"]})) == ["Erste GmbH", "Zweite GmbH"]
+
+
+def test_a_copy_read_while_the_index_changes_is_not_exact(region, monkeypatch):
+    from smartregion.search import facetcounts
+
+    _published_org(name="Erste GmbH")
+    versions = iter(range(100))
+    monkeypatch.setattr(facetcounts, "version", lambda: next(versions))
+    snap = facetcounts.take()
+    assert snap.version is None and len(snap) == 1  # its facet counts by id are still right
