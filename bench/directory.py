@@ -228,11 +228,15 @@ def _hammer(port, path, seconds, clients):
         response.read()
         return response.status
 
+    latencies: list[float] = []
+
     def loop():
         n = 0
         while time.perf_counter() < done:
+            start = time.perf_counter()
             if get() != 200:
                 errors.append(path)
+            latencies.append((time.perf_counter() - start) * 1000)
             n += 1
         counts.append(n)
 
@@ -247,7 +251,8 @@ def _hammer(port, path, seconds, clients):
         t.join()
     took = time.perf_counter() - start
     print(f"GET {path:12} with 2 gunicorn workers, {clients} clients, {took:.0f} s: "
-          f"{sum(counts) / took:6.1f} requests/s, {len(errors)} errors")  # fmt: skip
+          f"{sum(counts) / took:6.1f} requests/s, {len(errors)} errors; "
+          f"client-side latency (queueing included) {summary(latencies)}")  # fmt: skip
 
 
 def bench_import(data_dir):
