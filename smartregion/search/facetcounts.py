@@ -218,14 +218,16 @@ def _read_attributes(snap: Snapshot, rows: list[tuple]) -> None:
 
 
 def exact() -> Snapshot | None:
-    """The copy, if no change of the index has committed since it was taken. A stale copy is
-    taken again in the background, at most once every RENEW_INTERVAL seconds."""
+    """The copy, if no change of the index has committed since it was taken. A stale copy (or
+    one past MAX_AGE, or one not known to be exact) is taken again in the background, at most
+    once every RENEW_INTERVAL seconds; there is none before the first large search."""
     snap = _snapshot
-    if snap is None or snap.version is None or time.monotonic() - snap.taken >= MAX_AGE:
+    if snap is None:
         return None
-    if version() == snap.version:
+    age = time.monotonic() - snap.taken
+    if age < MAX_AGE and snap.version is not None and version() == snap.version:
         return snap
-    if BACKGROUND and time.monotonic() - snap.taken >= RENEW_INTERVAL:
+    if BACKGROUND and age >= RENEW_INTERVAL:
         _renew_in_background()
     return None
 

@@ -427,3 +427,24 @@ def test_a_copy_read_while_the_index_changes_is_not_exact(region, monkeypatch):
     monkeypatch.setattr(facetcounts, "version", lambda: next(versions))
     snap = facetcounts.take()
     assert snap.version is None and len(snap) == 1  # its facet counts by id are still right
+
+
+def test_stale_old_or_inexact_copies_are_taken_again_in_the_background(region, monkeypatch):
+    from smartregion.search import facetcounts
+
+    _published_org(name="Erste GmbH")
+    snap = facetcounts.current()
+    renewals = []
+    monkeypatch.setattr(facetcounts, "BACKGROUND", True)
+    monkeypatch.setattr(facetcounts, "_renew_in_background", lambda: renewals.append(1))
+    assert facetcounts.exact() is snap and renewals == []
+    _published_org(name="Zweite GmbH")
+    assert facetcounts.exact() is None and renewals == []  # younger than RENEW_INTERVAL
+    monkeypatch.setattr(facetcounts, "RENEW_INTERVAL", 0)
+    assert facetcounts.exact() is None and renewals == [1]
+    fresh = facetcounts.current(renew=True)
+    monkeypatch.setattr(facetcounts, "MAX_AGE", 0)  # too old, even though exact
+    assert facetcounts.exact() is None and len(renewals) == 2
+    fresh.version = None  # not known to be exact
+    monkeypatch.setattr(facetcounts, "MAX_AGE", 3_600)
+    assert facetcounts.exact() is None and len(renewals) == 3
