@@ -63,7 +63,7 @@ def matching(query: str, filters: dict[str, list[str]]) -> QuerySet:
     match_sql, params = search_query._match_sql(stems)
     found = base.filter(id__in=RawSQL(f"SELECT m.id FROM ({match_sql}) m", params))  # noqa: S608, S611
     # Like search(): when nothing matches exactly, PostgreSQL retries typo-tolerantly.
-    if (fuzzy := search_query._fuzzy_sql(query)) and not found.exists():
+    if not found.exists() and (fuzzy := search_query._fuzzy_sql(query, stems)):
         fuzzy_sql, params = fuzzy
         found = base.filter(id__in=RawSQL(f"SELECT m.id FROM ({fuzzy_sql}) m", params))  # noqa: S608, S611
     return found

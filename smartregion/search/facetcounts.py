@@ -33,6 +33,7 @@ from django.db import connection
 from django.db.models import Count
 
 from .models import IndexVersion, SearchFacet
+from .postings import Postings, plain
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +63,7 @@ class Snapshot:
     title_order: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
     newest_order: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
     type_names: list[str] = field(default_factory=list)
+    postings: Postings | None = None  # the documents' words (searches with a search word)
 
     def __post_init__(self):
         self.code_of = {key: code for code, key in enumerate(self.keys)}
@@ -76,7 +78,7 @@ class Snapshot:
     def nbytes(self) -> int:
         arrays = (self.ids, self.offsets, self.codes, self.row_document, self.types,
                   self.valid_until, self.title_order, self.newest_order)  # fmt: skip
-        return sum(a.nbytes for a in arrays)
+        return sum(a.nbytes for a in arrays) + (self.postings.nbytes if self.postings else 0)
 
     def select(self, filters: dict[str, list[str]], today: date) -> np.ndarray:
         """The documents a list without a search word shows: not expired, of the filtered types,
@@ -95,6 +97,19 @@ class Snapshot:
             has[self.row_document[chosen[self.codes]]] = True
             mask &= has
         return mask
+
+    def search(self, stems: list[str], filters: dict[str, list[str]], today: date):
+        """A search with a search word from the copy: (ids, ranks, selected mask) of the
+        documents that have every stem and pass the filters, ids ascending; None where the
+        copy cannot answer as the database would (search.postings.plain)."""
+        if self.postings is None or not plain(stems):
+            return None
+        found, score = self.postings.rank(stems)
+        selected = np.zeros(len(self.ids), dtype=bool)
+        selected[found] = True
+        selected &= self.select(filters, today)
+        keep = selected[found]
+        return self.ids[found[keep]], score[keep], selected
 
     def count_selected(self, mask: np.ndarray) -> dict[str, dict[str, int]]:
         return self._by_name(
@@ -186,7 +201,20 @@ def _read() -> Snapshot:
         )
         cursor.execute(attributes)
         _read_attributes(snap, cursor.fetchall())
+        cursor.execute("SELECT id, title_terms, body_terms FROM search_searchdocument ORDER BY id")
+        snap.postings = Postings.build(
+            _positioned(snap.ids, cursor), len(snap.ids), fold=connection.vendor == "sqlite"
+        )
     return snap
+
+
+def _positioned(ids: np.ndarray, cursor):
+    """(position in the copy, title_terms, body_terms) of the rows the copy holds."""
+    while rows := cursor.fetchmany(20_000):
+        found = np.searchsorted(ids, np.fromiter((r[0] for r in rows), np.int64, len(rows)))
+        for i, (document_id, title_terms, body_terms) in zip(found.tolist(), rows, strict=True):
+            if i < len(ids) and ids[i] == document_id:
+                yield i, title_terms, body_terms
 
 
 def _read_attributes(snap: Snapshot, rows: list[tuple]) -> None:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import facetcounts, index, text
 from .models import SearchDocument, SearchFacet, ZeroResultSearch
+from .postings import BODY_WEIGHT, TITLE_WEIGHT
 
 MAX_PAGE_SIZE = 100
 # Facet counts are the expensive part of a large search in SQL (half a microsecond per facet
@@ -157,15 +158,18 @@ def _match_sql(stems: list[str]) -> tuple[str, list]:
     match = " ".join(f'"{s}"*' for s in stems)
     # bm25 is lower-is-better; negated so that both databases rank higher-is-better.
     return (
-        "SELECT rowid AS id, -bm25(search_fts, 10.0, 1.0) AS rank "
+        f"SELECT rowid AS id, -bm25(search_fts, {TITLE_WEIGHT}, {BODY_WEIGHT}) AS rank "  # noqa: S608
         "FROM search_fts WHERE search_fts MATCH %s",
         [match],
     )
 
 
-def _fuzzy_sql(query: str) -> tuple[str, list] | None:
-    """Typo tolerance on PostgreSQL (pg_trgm word similarity on titles); none on SQLite."""
-    if connection.vendor != "postgresql":
+def _fuzzy_sql(query: str, stems: list[str]) -> tuple[str, list] | None:
+    """Typo tolerance on PostgreSQL (pg_trgm word similarity on titles); none on SQLite. Only
+    for a query with a word that no document has: where every word is known, nothing was
+    found because of the filters or of the words' combination, which a typo does not explain
+    (and the similarity search over every title costs hundreds of milliseconds)."""
+    if connection.vendor != "postgresql" or not _an_unknown_word(stems):
         return None
     q = query.lower()[:100]
     return (
@@ -173,6 +177,21 @@ def _fuzzy_sql(query: str) -> tuple[str, list] | None:
         "FROM search_searchdocument d WHERE %s <%% lower(d.title)",
         [q, q],
     )
+
+
+def _an_unknown_word(stems: list[str]) -> bool:
+    """Whether one of the stems (as a prefix) is in no document at all; the copy knows, if it
+    is exact, else the database's index (one lookup per word)."""
+    copy = facetcounts.exact()
+    if copy is not None and copy.postings is not None:
+        return not all(copy.postings.knows(stem) for stem in stems)
+    with connection.cursor() as cursor:
+        for stem in stems:
+            match_sql, params = _match_sql([stem])
+            cursor.execute(f"SELECT EXISTS ({match_sql})", params)
+            if not cursor.fetchone()[0]:
+                return True
+    return False
 
 
 def _base(filters: dict[str, list[str]]):
@@ -207,12 +226,19 @@ def search(
     ranked_ids: list[tuple[int, float]]
     if stems:
         # One pass: every match with its rank; the count, the facets and the page come from it.
-        ids, ranks = _matches(*_matching(base, filters, *_match_sql(stems)))
-        if not len(ids) and (fuzzy_sql := _fuzzy_sql(query)):
+        # While no change of the index has committed since the copy was taken, from the copy.
+        copy = facetcounts.exact()
+        found = copy.search(stems, filters, timezone.localdate()) if copy is not None else None
+        if found is not None:
+            ids, ranks, selected = found
+        else:
+            ids, ranks = _matches(*_matching(base, filters, *_match_sql(stems)))
+        if not len(ids) and (fuzzy_sql := _fuzzy_sql(query, stems)):
             ids, ranks = _matches(*_matching(base, filters, *fuzzy_sql))
-            fuzzy = bool(len(ids))
+            fuzzy, found = bool(len(ids)), None
         ranked_ids = _page(ids, ranks, page, page_size)
-        count, facet_counts = len(ids), count_facets(ids)
+        count = len(ids)
+        facet_counts = copy.count_selected(selected) if found is not None else count_facets(ids)
     elif sort in ("", "neu") and (copy := facetcounts.exact()) is not None:
         # A list without a search word, and no change of the index since the copy was taken:
         # the copy knows every document, so nothing but the page's own rows is read.

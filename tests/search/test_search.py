@@ -272,9 +272,21 @@ def test_index_many_writes_what_index_writes(region, monkeypatch):
     connection.vendor != "postgresql", reason="pg_trgm typo tolerance is PostgreSQL-only"
 )
 def test_typos_are_forgiven_on_postgresql(region):
+    from smartregion.search import facetcounts
+
     _published_org(name="Cybersicherheit Emscher GmbH")
-    result = search("Cybersicherhiet")
-    assert result.fuzzy and titles(result) == ["Cybersicherheit Emscher GmbH"]
+    _published_org(name="Handwerk Emscher")
+    for copy in (False, True):  # the database's index, then the exact copy
+        assert (facetcounts.exact() is not None) is copy
+        result = search("Cybersicherhiet")
+        assert result.fuzzy and titles(result) == ["Cybersicherheit Emscher GmbH"]
+        # Known words that are not found together, or not with a filter, are no typo.
+        assert search("Cybersicherheit Emscher").count == 1
+        result = search("Cybersicherheit Handwerk")
+        assert result.count == 0 and not result.fuzzy
+        result = search("Cybersicherheit", filters={"type": ["offer"]})
+        assert result.count == 0 and not result.fuzzy
+        facetcounts.current()
 
 
 def test_a_page_of_matches_is_ordered_by_rank_then_id_as_sql_would():
@@ -448,3 +460,98 @@ def test_stale_old_or_inexact_copies_are_taken_again_in_the_background(region, m
     fresh.version = None  # not known to be exact
     monkeypatch.setattr(facetcounts, "MAX_AGE", 3_600)
     assert facetcounts.exact() is None and len(renewals) == 3
+
+
+def _search_state(result):
+    return (
+        result.count,
+        [(h.type, h.object_id) for h in result.hits],
+        [h.score for h in result.hits],
+        _facet_dict(result),
+    )
+
+
+def test_searches_from_an_exact_copy_find_what_the_database_finds(region, monkeypatch):
+    """With a search word and no change since the copy was taken, the copy's inverted index
+    answers (search.postings): the same matches, count and facets as the database, and on
+    SQLite the same BM25 ranks and order as FTS5's bm25()."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from smartregion.regions.models import Topic
+    from smartregion.search import facetcounts
+
+    ki = Topic.objects.get(slug="ki")
+    gelsenkirchen = region.municipalities.get(name="Gelsenkirchen")
+    names = [
+        "Schulungen für Schulen", "Schule digital", "Digitalisierung der Schulverwaltung",
+        "Café Digital", "Cafe Schule", "Schul_Netz Werkstatt", "Datenschule Gelsenkirchen",
+        "Daten und Dienste", "Verwaltung 4.0", "Cybersicherheit für Schulen und Verwaltung",
+    ]  # fmt: skip
+    for i, name in enumerate(names):
+        org = _published_org(
+            name=name,
+            short_description=" ".join(["Schulen"] * (i % 3) + ["Beratung", "Daten"][: i % 2 + 1]),
+            kind=("company", "university", "research")[i % 3],
+            municipality=gelsenkirchen if i % 4 == 0 else None,
+        )
+        if i % 3 == 0:
+            org.topics.add(ki)
+            index.index(org)
+        _offer(organization=org, title=f"Schulung {name}", description="Workshops für Schulen")
+    need = NeedFactory(
+        title="Schulen suchen Daten", organization=org, expires_on=dt.date.today() + dt.timedelta(9)
+    )
+    index.index(need)
+    SearchDocument.objects.filter(type="need").update(  # expired since it was indexed
+        valid_until=dt.date.today() - dt.timedelta(days=1)
+    )
+    cases = [
+        ("Schule", {}, 1, 20),
+        ("Schulen", {}, 2, 5),
+        ("schu", {"type": ["organization"]}, 1, 20),
+        ("Schule Daten", {}, 1, 20),
+        ("Daten Schule Beratung", {"kind": ["company", "research"]}, 1, 20),
+        ("Digitalisierung", {}, 1, 20),
+        ("Cafe", {}, 1, 20),
+        ("Café", {}, 1, 20),
+        ("netz", {}, 1, 20),
+        ("Verwaltung", {"municipality": [gelsenkirchen.ags]}, 1, 20),
+        ("Schule", {"topic": ["ki"]}, 1, 20),
+        ("Workshop", {"type": ["offer"]}, 2, 3),
+        ("gibtsnicht", {}, 1, 20),
+        ("4", {}, 1, 20),
+    ]
+
+    def run():
+        return [_search_state(search(q, filters=f, page=p, page_size=n)) for q, f, p, n in cases]
+
+    in_sql = run()
+    snap = facetcounts.current()
+    assert facetcounts.exact() is snap and snap.postings is not None
+    with CaptureQueriesContext(connection) as queries:
+        from_copy = run()
+    in_database = [
+        q["sql"] for q in queries.captured_queries if "search_fts" in q["sql"] or "@@" in q["sql"]
+    ]
+    assert len(in_database) == 1 and "café" in in_database[0]  # an accent: the database's fold
+    assert in_sql[0][0] >= 15 and in_sql[-2][0] == 0  # not a vacuous comparison
+    for (q, _, page, size), sql, copy in zip(cases, in_sql, from_copy, strict=True):
+        count, hits, scores, facets = copy
+        assert (count, facets) == (sql[0], sql[3]), q
+        if connection.vendor == "sqlite":
+            assert hits == sql[1], q
+            assert scores == pytest.approx(sql[2], rel=1e-9), q
+        elif page == 1 and count <= size:  # the same matches, ranked by BM25, not ts_rank_cd
+            assert sorted(hits) == sorted(sql[1]), q
+    monkeypatch.setattr(facetcounts, "exact", lambda: None)
+    assert run() == in_sql
+
+
+def test_the_copys_words_are_the_databases_words():
+    from smartregion.search.postings import plain, tokens
+
+    assert tokens("schul digital", fold=True) == ["schul", "digital"]
+    assert tokens("café schul_netz", fold=True) == ["cafe", "schul", "netz"]
+    assert tokens("café schul_netz", fold=False) == ["café", "schul", "netz"]
+    assert plain(["schul", "4"]) and not plain(["café"]) and not plain(["schul_netz"])
