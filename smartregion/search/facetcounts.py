@@ -110,11 +110,24 @@ class Snapshot:
         if self.postings is None or not plain(stems):
             return None
         found, score = self.postings.rank(stems)
+        return self._filtered(found, score, filters, today)
+
+    def keep(self, ids: np.ndarray, ranks: np.ndarray, filters: dict[str, list[str]], today: date):
+        """Of the database's matches (ids in any order), the ones that pass the filters: (ids,
+        ranks, selected mask) as search gives them; None if the copy lacks one of them."""
+        if not len(self.ids):
+            return None if len(ids) else (ids, ranks, np.zeros(0, dtype=bool))
+        positions = np.minimum(np.searchsorted(self.ids, ids), len(self.ids) - 1)
+        if not np.array_equal(self.ids[positions], ids):
+            return None
+        return self._filtered(positions, ranks, filters, today)
+
+    def _filtered(self, positions, ranks, filters, today):
         selected = np.zeros(len(self.ids), dtype=bool)
-        selected[found] = True
+        selected[positions] = True
         selected &= self.select(filters, today)
-        keep = selected[found]
-        return self.ids[found[keep]], score[keep], selected
+        keep = selected[positions]
+        return self.ids[positions[keep]], ranks[keep], selected
 
     def count_selected(self, mask: np.ndarray) -> dict[str, dict[str, int]]:
         """Facet value counts of the selected documents. Where most are selected, the

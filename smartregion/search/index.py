@@ -210,7 +210,20 @@ def rebuild(types: Iterable[str] | None = None, *, batch: int = 1000, progress=N
     half-built one.
     """
     with large_write():
-        return _rebuild(types, batch=batch, progress=progress)
+        written = _rebuild(types, batch=batch, progress=progress)
+    _analyze()
+    return written
+
+
+def _analyze() -> None:
+    """Fresh planner statistics for a rebuilt index on PostgreSQL: with stale ones (autovacuum
+    off, or not yet run) it misjudges how many documents a filter keeps, and e.g. scans all
+    424,523 documents for the 3,575 expired ones (218 ms instead of 1.6 ms at 100,000
+    organizations; ANALYZE itself took 0.95 s). SQLite plans the search queries without
+    statistics."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE search_searchdocument, search_searchfacet")
 
 
 def _rebuild(types, *, batch: int, progress) -> int:

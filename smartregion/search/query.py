@@ -227,15 +227,23 @@ def search(
     if stems:
         # One pass: every match with its rank; the count, the facets and the page come from it.
         # While no change of the index has committed since the copy was taken, from the copy.
-        copy = facetcounts.exact()
-        found = copy.search(stems, filters, timezone.localdate()) if copy is not None else None
+        copy, today = facetcounts.exact(), timezone.localdate()
+        found = copy.search(stems, filters, today) if copy is not None else None
         if found is not None:
             ids, ranks, selected = found
         else:
             ids, ranks = _matches(*_matching(base, filters, *_match_sql(stems)))
         if not len(ids) and (fuzzy_sql := _fuzzy_sql(query, stems)):
-            ids, ranks = _matches(*_matching(base, filters, *fuzzy_sql))
-            fuzzy, found = bool(len(ids)), None
+            # With the copy, the typo matches are filtered (and expired ones left out) by it:
+            # the database's filter per match multiplies the similarity search's cost (2.1 s
+            # instead of 0.2 s for one municipality at 100,000 organizations).
+            if found is not None:
+                found = copy.keep(*_matches(*fuzzy_sql), filters, today)
+            if found is not None:
+                ids, ranks, selected = found
+            else:
+                ids, ranks = _matches(*_matching(base, filters, *fuzzy_sql))
+            fuzzy = bool(len(ids))
         ranked_ids = _page(ids, ranks, page, page_size)
         count = len(ids)
         facet_counts = copy.count_selected(selected) if found is not None else count_facets(ids)

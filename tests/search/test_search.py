@@ -274,12 +274,29 @@ def test_index_many_writes_what_index_writes(region, monkeypatch):
 def test_typos_are_forgiven_on_postgresql(region):
     from smartregion.search import facetcounts
 
-    _published_org(name="Cybersicherheit Emscher GmbH")
-    _published_org(name="Handwerk Emscher")
+    gelsenkirchen = region.municipalities.get(name="Gelsenkirchen")
+    _published_org(name="Cybersicherheit Emscher GmbH", kind="company")
+    _published_org(name="Cybersicherheit Lippe", kind="research", municipality=gelsenkirchen)
+    org = _published_org(name="Handwerk Emscher")
+    index.index(NeedFactory(title="Cybersicherheit gesucht", organization=org))
+    SearchDocument.objects.filter(type="need").update(  # expired since it was indexed
+        valid_until=dt.date.today() - dt.timedelta(days=1)
+    )
+    states = []
     for copy in (False, True):  # the database's index, then the exact copy
         assert (facetcounts.exact() is not None) is copy
-        result = search("Cybersicherhiet")
+        result = search("Cybersicherhiet Emscher")
         assert result.fuzzy and titles(result) == ["Cybersicherheit Emscher GmbH"]
+        # A typo with filters: the copy filters the similarity matches, the database each.
+        typos = [
+            search("Cybersicherhiet", filters=f)
+            for f in ({}, {"kind": ["research"]}, {"municipality": [gelsenkirchen.ags]},
+                      {"kind": ["company"], "type": ["organization"]}, {"type": ["offer"]})
+        ]  # fmt: skip
+        assert [r.count for r in typos] == [2, 1, 1, 1, 0]
+        assert all(r.fuzzy for r in typos[:-1]) and not typos[-1].fuzzy
+        assert titles(typos[1]) == titles(typos[2]) == ["Cybersicherheit Lippe"]
+        states.append([(r.count, titles(r), _facet_dict(r)) for r in typos])
         # Known words that are not found together, or not with a filter, are no typo.
         assert search("Cybersicherheit Emscher").count == 1
         result = search("Cybersicherheit Handwerk")
@@ -287,6 +304,25 @@ def test_typos_are_forgiven_on_postgresql(region):
         result = search("Cybersicherheit", filters={"type": ["offer"]})
         assert result.count == 0 and not result.fuzzy
         facetcounts.current()
+    assert states[0] == states[1]
+
+
+def test_the_copy_filters_the_databases_matches_only_if_it_knows_them_all(region):
+    from django.utils import timezone
+
+    from smartregion.search import facetcounts
+
+    a = _published_org(name="Alpha", kind="company")
+    _published_org(name="Beta", kind="research")
+    snap = facetcounts.current()
+    ids = np.array(sorted(snap.ids.tolist(), reverse=True), dtype=np.int64)  # any order
+    ranks = np.arange(len(ids), dtype=np.float64)
+    today = timezone.localdate()
+    kept, kept_ranks, selected = snap.keep(ids, ranks, {"kind": ["company"]}, today)
+    doc = SearchDocument.objects.get(type="organization", object_id=a.pk)
+    assert kept.tolist() == [doc.pk] and kept_ranks.tolist() == [ranks[ids == doc.pk][0]]
+    assert int(selected.sum()) == 1
+    assert snap.keep(np.append(ids, ids.max() + 1), np.append(ranks, 0.0), {}, today) is None
 
 
 def test_a_page_of_matches_is_ordered_by_rank_then_id_as_sql_would():
@@ -341,6 +377,27 @@ def test_the_planner_knows_how_common_a_facet_value_is_on_postgresql():
         plan = cursor.fetchone()[0]
     plan = json.loads(plan) if isinstance(plan, str) else plan
     assert 400 <= plan[0]["Plan"]["Plan Rows"] <= 700  # 540 of them
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner statistics")
+def test_a_rebuild_leaves_fresh_planner_statistics_on_postgresql(region):
+    import json
+
+    for i in range(60):
+        OrganizationFactory(
+            status="published", name="Gleich" if i % 20 else f"Anders {i}", slug=f"o-{i}"
+        )
+
+    def estimate():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "EXPLAIN (FORMAT JSON) SELECT id FROM search_searchdocument WHERE title = 'Gleich'"
+            )
+            plan = cursor.fetchone()[0]
+        return (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]["Plan Rows"]
+
+    index.rebuild()
+    assert 45 <= estimate() <= 65  # 57 of them
 
 
 def _list_state(result):
