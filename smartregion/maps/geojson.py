@@ -8,9 +8,9 @@ SearchDocument rows and reads it with values_list(): at 100,000 organizations no
 is created and the JSON is assembled from pre-encoded pieces.
 
 The finished collection is kept gzip-compressed in the cache for a few minutes, keyed by the
-language, the filters and a stamp of the index (number and highest id of its documents), so a
-newly published or removed entry shows at once; an edited title may take up to CACHE_SECONDS,
-as long as browsers may keep the response anyway (Cache-Control).
+language, the filters and a stamp of the index (its count of committed changes), so a newly
+published, edited or removed entry shows at once on the server; browsers may keep a response
+for up to CACHE_SECONDS (Cache-Control).
 """
 
 import gzip
@@ -19,7 +19,8 @@ import json
 from json.encoder import encode_basestring  # the C string encoder behind json.dumps
 
 from django.core.cache import cache
-from django.db.models import Count, Max, OuterRef, QuerySet, Subquery
+from django.db import connection
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.utils.translation import get_language
 
@@ -27,7 +28,7 @@ from smartregion.organizations.models import Offer, Organization
 from smartregion.projects.models import Project
 from smartregion.search import query as search_query
 from smartregion.search import text
-from smartregion.search.models import SearchDocument, SearchFacet
+from smartregion.search.models import IndexVersion, SearchDocument, SearchFacet
 
 # Needs have no place of their own; they show on their organization's profile.
 # Projects sit at the centre of one of their municipalities (see projects/search.py).
@@ -119,10 +120,18 @@ def feature_collection(documents: QuerySet) -> str:
 
 
 def index_stamp() -> dict:
-    """Changes whenever a document is added to, changed in or removed from the search index
-    (every change writes the document again with a new updated_at)."""
-    stamp = SearchDocument.objects.aggregate(n=Count("id"), top=Max("id"), at=Max("updated_at"))
-    return {**stamp, "at": stamp["at"].isoformat() if stamp["at"] else None}
+    """Changes whenever a change of the search index commits: the count of committed changes
+    (search.IndexVersion, one row), with the highest document id and the newest change, which
+    also tell a restored older database apart. One statement of three index lookups; the
+    count of all documents it replaced took 69 ms at 100,000 organizations (SQLite)."""
+    documents = SearchDocument._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT version FROM {IndexVersion._meta.db_table} WHERE id = 1), "  # noqa: S608
+            f"(SELECT MAX(id) FROM {documents}), (SELECT MAX(updated_at) FROM {documents})"
+        )
+        version, top, at = cursor.fetchone()
+    return {"version": version, "top": top, "at": str(at) if at is not None else None}
 
 
 def cache_key(query: str, filters: dict, *extra, stamp: dict | None = None) -> str:

@@ -236,6 +236,21 @@ def test_rebuild_recreates_the_index(region):
     assert search("Neuaufbau").count >= 2
 
 
+def test_the_rebuild_command_rebuilds_the_chosen_types(region, capsys):
+    from django.core.management import CommandError, call_command
+
+    _offer(title="Kommandoangebot", organization=_published_org(name="Kommando GmbH"))
+    SearchDocument.objects.all().delete()
+    call_command("search", "rebuild", "--type", "offer")
+    assert "Suchindex neu aufgebaut: 1 Dokument in" in capsys.readouterr().out
+    assert [h.type for h in search("Kommando*").hits] == ["offer"]
+    call_command("search", "rebuild")
+    assert sorted(h.type for h in search("Kommando").hits) == ["offer", "organization"]
+    with pytest.raises(CommandError, match="Unbekannter Inhaltstyp: <script>"):
+        call_command("search", "rebuild", "--type", "<script>")
+    assert search("Kommando").count == 2  # nothing was deleted
+
+
 def _documents():
     return {
         (d.type, d.object_id): (d.title, d.title_terms, d.body_terms, d.url, d.municipality,
@@ -272,6 +287,8 @@ def test_index_many_writes_what_index_writes(region, monkeypatch):
     connection.vendor != "postgresql", reason="pg_trgm typo tolerance is PostgreSQL-only"
 )
 def test_typos_are_forgiven_on_postgresql(region):
+    from django.test.utils import CaptureQueriesContext
+
     from smartregion.search import facetcounts
 
     gelsenkirchen = region.municipalities.get(name="Gelsenkirchen")
@@ -299,8 +316,11 @@ def test_typos_are_forgiven_on_postgresql(region):
         states.append([(r.count, titles(r), _facet_dict(r)) for r in typos])
         # Known words that are not found together, or not with a filter, are no typo.
         assert search("Cybersicherheit Emscher").count == 1
-        result = search("Cybersicherheit Handwerk")
+        with CaptureQueriesContext(connection) as queries:
+            result = search("Cybersicherheit Handwerk", log=False)
         assert result.count == 0 and not result.fuzzy
+        if copy:  # the copy's version check, and nothing else: the copy knows the words
+            assert len(queries) == 1, [q["sql"] for q in queries.captured_queries]
         result = search("Cybersicherheit", filters={"type": ["offer"]})
         assert result.count == 0 and not result.fuzzy
         facetcounts.current()
