@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from smartregion.core import workflow
 from smartregion.core.bulk import insert_rows, large_write
+from smartregion.core.commit import once_on_commit
 
 from . import text
 from .models import IndexVersion, SearchDocument, SearchFacet
@@ -48,6 +49,20 @@ class Registration:
 
 _registry: dict[str, Registration] = {}
 _listeners: list[Callable[[models.Model], None]] = []
+_committed_listeners: list[Callable[[], None]] = []
+
+
+def after_commit(listener: Callable[[], None]) -> None:
+    """Call `listener()` once after each transaction that changed the index has committed
+    (any change: a document indexed, removed or rebuilt); not after a rollback."""
+    if listener not in _committed_listeners:
+        _committed_listeners.append(listener)
+
+
+class _Committed:
+    def __call__(self):
+        for listener in _committed_listeners:
+            listener()
 
 
 def on_change(listener: Callable[[models.Model], None]) -> None:
@@ -146,6 +161,10 @@ def _changed() -> None:
     function: on PostgreSQL the row stays locked until the commit, and concurrent writers of
     the index wait here for each other, so the lock is held as briefly as possible."""
     IndexVersion.objects.filter(pk=1).update(version=F("version") + 1)
+    if _committed_listeners:
+        callback, now = once_on_commit(_Committed)
+        if now:
+            callback()
 
 
 def _index(reg: Registration, obj) -> None:

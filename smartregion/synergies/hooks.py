@@ -8,8 +8,7 @@ collected per transaction and enqueued once, on commit, so a rolled-back change 
 nothing and the task sees the committed state.
 """
 
-from django.db import transaction
-
+from smartregion.core.commit import once_on_commit
 from smartregion.organizations.models import Need, Offer, Organization
 from smartregion.projects.models import Project
 
@@ -28,17 +27,6 @@ class _Batch:
             refresh_organizations.enqueue(organization_ids=sorted(self.organization_ids))
         if self.project_ids:
             refresh_projects.enqueue(project_ids=sorted(self.project_ids))
-
-
-def _current_batch(connection) -> _Batch:
-    # A batch registered in a savepoint that was rolled back is gone from run_on_commit with it;
-    # then a new one is started.
-    for _savepoints, callback, *_ in connection.run_on_commit:
-        if isinstance(callback, _Batch):
-            return callback
-    batch = _Batch()
-    transaction.on_commit(batch)
-    return batch
 
 
 def organization_of(obj) -> int | None:
@@ -60,11 +48,10 @@ def changed(obj) -> None:
 
 
 def _schedule(*, organization_id: int | None = None, project_id: int | None = None) -> None:
-    connection = transaction.get_connection()
-    batch = _current_batch(connection) if connection.in_atomic_block else _Batch()
+    batch, now = once_on_commit(_Batch)
     if organization_id is not None:
         batch.organization_ids.add(organization_id)
     if project_id is not None:
         batch.project_ids.add(project_id)
-    if not connection.in_atomic_block:
+    if now:
         batch()

@@ -213,6 +213,57 @@ def test_geojson_is_cached_until_the_index_changes(client, region, coordinator):
     assert titles(geojson(client)[1]) == {"Zweite GmbH"}
 
 
+def test_a_committed_change_computes_the_default_collections_beforehand(
+    client, region, django_capture_on_commit_callbacks
+):
+    """After a change of the index has committed, a task computes what /karte/ loads first
+    (every entry; the organizations alone) into the cache for every language; a visitor
+    then waits for nothing but the index stamp."""
+    from django.conf import settings
+    from django.db import transaction
+
+    from smartregion.search.index import _Committed
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        org = _org("Vorab GmbH")
+        _offer(org, "Vorab-Angebot")
+        _org("Vorab Zwei GmbH")
+    assert sum(isinstance(c, _Committed) for c in callbacks) == 1  # once per transaction
+    for params, expected in [
+        ({}, {"Vorab GmbH", "Vorab-Angebot", "Vorab Zwei GmbH"}),
+        ({"type": "organization"}, {"Vorab GmbH", "Vorab Zwei GmbH"}),
+    ]:
+        for language in ("de", "en"):  # the language switch's cookie
+            client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(GEOJSON, params)
+            assert response["Content-Language"] == language
+            assert len(queries) == 1, (params, language)  # only the stamp of the index
+            assert titles(json.loads(response.content)) == expected
+    # A rolled-back change leaves nothing to do.
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        _org("Nie GmbH")
+        raise RuntimeError
+    assert not [c for c in callbacks if isinstance(c, _Committed)]
+
+
+def test_a_warm_up_queued_before_a_later_change_leaves_the_work_to_the_later_one(region):
+    from smartregion.maps.tasks import warm_collections
+    from smartregion.search import facetcounts
+
+    _org("Erste GmbH")
+    before = facetcounts.version()
+    _org("Zweite GmbH")
+    assert warm_collections.call(version=before) == {"computed": 0, "superseded": True}
+    current = facetcounts.version()
+    assert warm_collections.call(version=current) == {"computed": 4, "superseded": False}
+    assert warm_collections.call(version=current) == {"computed": 0, "superseded": False}
+
+
 def test_geojson_answers_not_modified_for_a_current_etag(client, region):
     _org("Erste GmbH")
     etag = client.get(GEOJSON)["ETag"]
