@@ -141,11 +141,13 @@ def cache_key(query: str, filters: dict, *extra, stamp: dict | None = None) -> s
     return "maps:" + hashlib.sha256(parts.encode()).hexdigest()
 
 
-def compressed_collection(query: str, filters: dict[str, list[str]], key: str) -> bytes:
+def compressed_collection(
+    query: str, filters: dict[str, list[str]], key: str, *, timeout: int = CACHE_SECONDS
+) -> bytes:
     """The gzip-compressed FeatureCollection, from the cache when it is there."""
     body = cache.get(key)
     if body is None:
         text_ = feature_collection(matching(query, filters))
         body = gzip.compress(text_.encode(), compresslevel=6, mtime=0)
-        cache.set(key, body, CACHE_SECONDS)
+        cache.set(key, body, timeout)
     return body

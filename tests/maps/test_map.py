@@ -251,8 +251,10 @@ def test_a_committed_change_computes_the_default_collections_beforehand(
     assert not [c for c in callbacks if isinstance(c, _Committed)]
 
 
-def test_a_warm_up_queued_before_a_later_change_leaves_the_work_to_the_later_one(region):
-    from smartregion.maps.tasks import warm_collections
+def test_a_warm_up_queued_before_a_later_change_leaves_the_work_to_the_later_one(client, region):
+    import time
+
+    from smartregion.maps.tasks import KEEP_SECONDS, WARMED_KEYS, warm_collections
     from smartregion.search import facetcounts
 
     _org("Erste GmbH")
@@ -260,8 +262,18 @@ def test_a_warm_up_queued_before_a_later_change_leaves_the_work_to_the_later_one
     _org("Zweite GmbH")
     assert warm_collections.call(version=before) == {"computed": 0, "superseded": True}
     current = facetcounts.version()
-    assert warm_collections.call(version=current) == {"computed": 4, "superseded": False}
+    client.get(GEOJSON)  # a visitor came first: that one is cached for CACHE_SECONDS
+    assert warm_collections.call(version=current) == {"computed": 3, "superseded": False}
     assert warm_collections.call(version=current) == {"computed": 0, "superseded": False}
+    first = cache.get(WARMED_KEYS)
+    assert len(first) == 4 and all(cache.has_key(key) for key in first)
+    # Kept until the next change, not for CACHE_SECONDS (the test cache is a LocMemCache).
+    expires = [cache._expire_info[cache.make_key(key)] for key in first]
+    assert min(expires) > time.time() + KEEP_SECONDS - 60
+    _org("Dritte GmbH")
+    assert warm_collections.call(version=facetcounts.version())["computed"] == 4
+    assert not any(cache.has_key(key) for key in first)  # the stale ones are taken out
+    assert len(set(cache.get(WARMED_KEYS)) - set(first)) == 4
 
 
 def test_geojson_answers_not_modified_for_a_current_etag(client, region):
