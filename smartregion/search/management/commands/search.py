@@ -1,7 +1,8 @@
 """`smartregion search rebuild [--type T …]`: the search index from scratch.
 
 Every change of a searchable object is indexed as it happens; a rebuild is for what changed
-outside the application (a restored backup, an upgrade that indexes more). Each type is
+outside the application (rows edited in the database by hand, an upgrade that indexes more; a
+backup carries its index with it). Each type is
 rebuilt in one transaction, so searches keep working meanwhile and see the old or the new
 documents of a type, never a half-built index. On PostgreSQL the search tables are ANALYZEd
 afterwards.
